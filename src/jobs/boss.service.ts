@@ -1,0 +1,74 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { PgBoss, type Db, type Queue } from 'pg-boss';
+import { ENV } from '../modules/config/config.module.js';
+import type { Env } from '../modules/config/env.js';
+import { DATABASE_URL } from '../modules/database/database.module.js';
+import {
+  DEAD_QUEUE,
+  APPLY_QUEUE,
+  EXPIRE_SECONDS,
+  PREVIEW_QUEUE,
+  RETRY_DELAY_SECONDS,
+  RETRY_LIMIT,
+  type ImportJobData,
+} from './queues.js';
+
+/** Owns the pg-boss instance: its start, its queues and its stop. */
+@Injectable()
+export class BossService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('jobs');
+  readonly boss: PgBoss;
+
+  constructor(@Inject(ENV) private readonly env: Env, @Inject(DATABASE_URL) url: string) {
+    this.boss = new PgBoss({
+      connectionString: url,
+      application_name: 'rostersync-jobs',
+      max: 6,
+      useListenNotify: true,
+      superviseIntervalSeconds: env.jobMonitorSeconds,
+      monitorIntervalSeconds: env.jobMonitorSeconds,
+    });
+    this.boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'));
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.boss.start();
+    const common: Omit<Queue, 'name'> = {
+      heartbeatSeconds: this.env.jobHeartbeatSeconds,
+      expireInSeconds: EXPIRE_SECONDS,
+      retryLimit: RETRY_LIMIT,
+      retryDelay: RETRY_DELAY_SECONDS,
+      notify: true,
+    };
+    await this.ensureQueue(DEAD_QUEUE, { policy: 'standard', retryLimit: 10, retryDelay: 5, notify: true });
+    await this.ensureQueue(PREVIEW_QUEUE, { ...common, policy: 'standard', deadLetter: DEAD_QUEUE });
+    await this.ensureQueue(APPLY_QUEUE, { ...common, policy: 'key_strict_fifo', deadLetter: DEAD_QUEUE });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: 8000 });
+  }
+
+  /** Enqueues inside the caller's transaction: the job exists only if the transaction commits. */
+  async enqueuePreview(db: Db, ref: { workspaceId: string; importId: string }): Promise<void> {
+    const data: ImportJobData = { ...ref, queue: PREVIEW_QUEUE };
+    await this.boss.send(PREVIEW_QUEUE, data, { db });
+  }
+
+  async enqueueApply(db: Db, ref: { workspaceId: string; importId: string }): Promise<void> {
+    const data: ImportJobData = { ...ref, queue: APPLY_QUEUE };
+    await this.boss.send(APPLY_QUEUE, data, { db, singletonKey: ref.workspaceId });
+  }
+
+  /** Removes a job that failed for good, so a key_strict_fifo queue lets its key's next job run. */
+  async removeFailed(queue: string, importId: string): Promise<void> {
+    const jobs = await this.boss.findJobs<ImportJobData>(queue, { data: { importId } });
+    const failed = jobs.filter((job) => job.state === 'failed').map((job) => job.id);
+    if (failed.length) await this.boss.deleteJob(queue, failed);
+  }
+
+  private async ensureQueue(name: string, options: Omit<Queue, 'name'>): Promise<void> {
+    const existing = await this.boss.getQueue(name).catch(() => null);
+    if (!existing) await this.boss.createQueue(name, options);
+  }
+}

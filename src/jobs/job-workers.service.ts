@@ -1,0 +1,29 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import type { Job } from 'pg-boss';
+import { ENV } from '../modules/config/config.module.js';
+import type { Env } from '../modules/config/env.js';
+import { BossService } from './boss.service.js';
+import { ImportJobHandler } from './import-job.handler.js';
+import { APPLY_QUEUE, DEAD_QUEUE, PREVIEW_QUEUE, type ImportJobData } from './queues.js';
+
+/** Subscribes this process to the import queues when it runs as a worker (ROLE=worker or all). */
+@Injectable()
+export class JobWorkers implements OnApplicationBootstrap {
+  private readonly logger = new Logger('jobs');
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    private readonly boss: BossService,
+    private readonly handler: ImportJobHandler,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.env.role === 'api') return;
+    const polling = { pollingIntervalSeconds: this.env.jobPollingSeconds, batchSize: 1 };
+    const one = (handle: (job: Job<ImportJobData>) => Promise<void>) => async ([job]: Job<ImportJobData>[]) => handle(job);
+    await this.boss.boss.work<ImportJobData>(PREVIEW_QUEUE, { ...polling, localConcurrency: this.env.previewConcurrency }, one((job) => this.handler.preview(job)));
+    await this.boss.boss.work<ImportJobData>(APPLY_QUEUE, { ...polling, localConcurrency: this.env.applyConcurrency }, one((job) => this.handler.apply(job)));
+    await this.boss.boss.work<ImportJobData>(DEAD_QUEUE, { ...polling, localConcurrency: 1 }, one((job) => this.handler.dead(job)));
+    this.logger.log({ preview: this.env.previewConcurrency, apply: this.env.applyConcurrency }, 'worker is taking import jobs');
+  }
+}

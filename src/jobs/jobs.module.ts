@@ -1,0 +1,20 @@
+import { Global, Module } from '@nestjs/common';
+import { PipelineModule } from '../modules/pipeline/pipeline.module.js';
+import { BossService } from './boss.service.js';
+import { ImportJobHandler } from './import-job.handler.js';
+import { JobWorkers } from './job-workers.service.js';
+import { ShutdownSignal } from './shutdown-signal.js';
+
+@Global()
+@Module({
+  providers: [BossService, ShutdownSignal],
+  exports: [BossService, ShutdownSignal],
+})
+export class QueueModule {}
+
+/** The workers: only in processes that take jobs. */
+@Module({
+  imports: [PipelineModule],
+  providers: [ImportJobHandler, JobWorkers],
+})
+export class WorkersModule {}

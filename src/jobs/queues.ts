@@ -1,0 +1,19 @@
+/** pg-boss queue names and their payloads: the only place either is spelled out. */
+export const PREVIEW_QUEUE = 'import-preview';
+/** Applies run one at a time per workspace, in the order requested (key_strict_fifo by workspace). */
+export const APPLY_QUEUE = 'import-apply';
+/** Where a job lands when its retries are used up: the import fails and its workspace's queue moves on. */
+export const DEAD_QUEUE = 'import-dead';
+
+export interface ImportJobData {
+  workspaceId: string;
+  importId: string;
+  /** The queue the job was sent to, for the dead-letter handler. */
+  queue: typeof PREVIEW_QUEUE | typeof APPLY_QUEUE;
+}
+
+/** Attempts before a job is given up: worker deaths count too, so there is room for several. */
+export const RETRY_LIMIT = 30;
+export const RETRY_DELAY_SECONDS = 2;
+/** One attempt may run this long; a dead worker is noticed sooner through missed heartbeats. */
+export const EXPIRE_SECONDS = 6 * 60 * 60;

@@ -1,0 +1,103 @@
+import { Injectable } from '@nestjs/common';
+import type { Tx } from '../database/database.js';
+import type { MappedColumn } from '../imports/import-config.js';
+import type { ImportRef } from '../imports/import-record.js';
+import { ImportInterrupted } from '../staging/pipeline-errors.js';
+import { mappedFields } from '../planning/mapped-fields.js';
+
+export interface AppliedBatch {
+  lastLine: number;
+  lastByte: number;
+  created: number;
+  updated: number;
+}
+
+/** Apply: writes planned rows to the directory, a range of lines per transaction. */
+@Injectable()
+export class ApplierRepository {
+  /** Locks the import and checks it is still IMPORTING with its checkpoint where this job left it. */
+  async claim(tx: Tx, ref: ImportRef, expectedLine: number): Promise<void> {
+    const [row] = await tx.query<{ state: string; applied_line: number }>(
+      'SELECT state, applied_line FROM imports WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
+      [ref.workspaceId, ref.importId],
+    );
+    if (!row || row.state !== 'IMPORTING') throw new ImportInterrupted(`import is ${row?.state ?? 'gone'}`);
+    if (row.applied_line !== expectedLine) throw new ImportInterrupted('another worker moved the checkpoint');
+  }
+
+  /** The current directory version; a plan made at another version is stale. */
+  async directoryVersion(tx: Tx, workspaceId: string): Promise<number> {
+    const [row] = await tx.query<{ v: string }>('SELECT directory_version AS v FROM workspaces WHERE id = $1', [workspaceId]);
+    return Number(row.v);
+  }
+
+  async markStarted(tx: Tx, ref: ImportRef): Promise<void> {
+    await tx.query(
+      `UPDATE imports SET apply_started_at = now(), phase = 'applying', updated_at = now() WHERE workspace_id = $1 AND id = $2`,
+      [ref.workspaceId, ref.importId],
+    );
+  }
+
+  /** Writes the next `limit` planned rows after `afterLine`; null when none are left. */
+  async applyNext(tx: Tx, ref: ImportRef, mapping: MappedColumn[], afterLine: number, limit: number): Promise<AppliedBatch | null> {
+    const params = [ref.workspaceId, ref.importId, afterLine];
+    const [bounds] = await tx.query<{ last_line: number | null; last_byte: string | null; created: string; updated: string }>(
+      `SELECT max(line) AS last_line, max(end_byte) AS last_byte,
+              count(*) FILTER (WHERE op = 'create') AS created, count(*) FILTER (WHERE op = 'update') AS updated
+         FROM (SELECT line, end_byte, op FROM staged_rows
+                WHERE workspace_id = $1 AND import_id = $2 AND line > $3 AND op IN ('create', 'update')
+                ORDER BY line LIMIT $4) AS batch`,
+      [...params, limit],
+    );
+    if (bounds.last_line === null) return null;
+    const range = [...params, bounds.last_line];
+    const fields = mappedFields(mapping);
+    const columns = fields.filter((f) => f.column && f.column !== 'status').map((f) => f.column!);
+    const inRange = `s.workspace_id = $1 AND s.import_id = $2 AND s.line > $3 AND s.line <= $4`;
+    await tx.query(
+      `INSERT INTO users (workspace_id, ${columns.join(', ')}, status, custom, created_by_import, updated_by_import)
+       SELECT $1, ${columns.map((c) => `s.${c}`).join(', ')}, coalesce(s.status, 'active'),
+              coalesce(jsonb_strip_nulls(s.custom), '{}'), $2, $2
+         FROM staged_rows s WHERE ${inRange} AND s.op = 'create' ORDER BY s.line`,
+      range,
+    );
+    await tx.query(
+      `UPDATE users u
+          SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}${columns.length ? ',' : ''}
+              status = coalesce(s.status, u.status),
+              custom = CASE WHEN s.custom IS NULL THEN u.custom ELSE jsonb_strip_nulls(u.custom || s.custom) END,
+              updated_at = now(), updated_by_import = $2
+         FROM staged_rows s
+        WHERE ${inRange} AND s.op = 'update' AND u.workspace_id = $1 AND u.id = s.user_id`,
+      range,
+    );
+    const batch: AppliedBatch = {
+      lastLine: bounds.last_line,
+      lastByte: Number(bounds.last_byte),
+      created: Number(bounds.created),
+      updated: Number(bounds.updated),
+    };
+    await tx.query('UPDATE workspaces SET directory_version = directory_version + 1 WHERE id = $1', [ref.workspaceId]);
+    await tx.query(
+      `UPDATE imports
+          SET applied_line = $3, applied_bytes = $4, updated_at = now(),
+              applied = jsonb_build_object(
+                'create', coalesce((applied->>'create')::int, 0) + $5,
+                'update', coalesce((applied->>'update')::int, 0) + $6)
+        WHERE workspace_id = $1 AND id = $2`,
+      [ref.workspaceId, ref.importId, batch.lastLine, batch.lastByte, batch.created, batch.updated],
+    );
+    return batch;
+  }
+
+  /** The apply is done: the final counts are what was written, plus what the plan left alone. */
+  async finish(tx: Tx, ref: ImportRef): Promise<void> {
+    await tx.query(
+      `UPDATE imports
+          SET phase = 'done', applied_bytes = (SELECT size FROM files f WHERE f.workspace_id = imports.workspace_id AND f.id = imports.file_id),
+              applied = applied || jsonb_build_object('unchanged', counts->'unchanged', 'error', counts->'error'), updated_at = now()
+        WHERE workspace_id = $1 AND id = $2`,
+      [ref.workspaceId, ref.importId],
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import { Database, type Tx } from '../database/database.js';
+import type { KeyRole } from './api-key.js';
+import type { Principal } from './principal.js';
+
+interface PrincipalRow {
+  workspace_id: string;
+  workspace_name: string;
+  key_id: string;
+  key_name: string;
+  role: KeyRole;
+}
+
+@Injectable()
+export class ApiKeysRepository {
+  constructor(private readonly db: Database) {}
+
+  async findPrincipal(hash: Buffer): Promise<Principal | undefined> {
+    const [row] = await this.db.query<PrincipalRow>(
+      `SELECT k.workspace_id, w.name AS workspace_name, k.id AS key_id, k.name AS key_name, k.role
+         FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+      [hash],
+    );
+    if (!row) return undefined;
+    return {
+      workspaceId: row.workspace_id,
+      workspaceName: row.workspace_name,
+      keyId: row.key_id,
+      keyName: row.key_name,
+      role: row.role,
+    };
+  }
+
+  /** Records use at most once a minute per key, so reads stay reads. */
+  async touch(principal: Principal): Promise<void> {
+    await this.db.query(
+      `UPDATE api_keys SET last_used_at = now()
+        WHERE workspace_id = $1 AND id = $2 AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [principal.workspaceId, principal.keyId],
+    );
+  }
+
+  async insert(tx: Tx, workspaceId: string, name: string, role: KeyRole, hash: Buffer, prefix: string): Promise<string> {
+    const [row] = await tx.query<{ id: string }>(
+      `INSERT INTO api_keys (workspace_id, name, role, key_hash, key_prefix) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [workspaceId, name, role, hash, prefix],
+    );
+    return row.id;
+  }
+}

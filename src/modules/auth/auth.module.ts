@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { ApiKeyGuard } from './api-key.guard.js';
+import { ApiKeysRepository } from './api-keys.repository.js';
+import { ApiKeysService } from './api-keys.service.js';
+import { WorkspacesRepository } from './workspaces.repository.js';
+
+@Module({
+  providers: [ApiKeysRepository, ApiKeysService, WorkspacesRepository, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+  exports: [ApiKeysService],
+})
+export class AuthModule {}

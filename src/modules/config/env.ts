@@ -1,0 +1,78 @@
+import path from 'node:path';
+
+export type Role = 'api' | 'worker' | 'all';
+
+/** Everything the process reads from its environment, parsed and checked once at boot. */
+export interface Env {
+  /** A PostgreSQL URL; unset means the embedded PostgreSQL in `dataDir`. */
+  databaseUrl: string | undefined;
+  dataDir: string;
+  host: string;
+  port: number;
+  role: Role;
+  bootstrapKey: string | undefined;
+  logLevel: string;
+  /** Rows per staged or applied batch; each batch is one transaction with its checkpoint. */
+  batchSize: number;
+  previewConcurrency: number;
+  applyConcurrency: number;
+  /** A job whose worker stops sending heartbeats for this long is handed to another worker. */
+  jobHeartbeatSeconds: number;
+  /** How often pg-boss looks for jobs whose worker died. */
+  jobMonitorSeconds: number;
+  /** How often an idle worker polls for jobs. */
+  jobPollingSeconds: number;
+  maxUploadBytes: number;
+}
+
+export class EnvError extends Error {}
+
+type Source = Record<string, string | undefined>;
+
+export function loadEnv(source: Source = process.env): Env {
+  const role = (source.ROLE ?? 'all').toLowerCase();
+  if (role !== 'api' && role !== 'worker' && role !== 'all') {
+    throw new EnvError(`ROLE must be api, worker or all (got "${source.ROLE}")`);
+  }
+  const bootstrapKey = nonEmpty(source.ROSTERSYNC_BOOTSTRAP_KEY);
+  if (bootstrapKey !== undefined && bootstrapKey.length < 16) {
+    throw new EnvError('ROSTERSYNC_BOOTSTRAP_KEY must be at least 16 characters long');
+  }
+  return {
+    databaseUrl: nonEmpty(source.DATABASE_URL),
+    dataDir: path.resolve(nonEmpty(source.ROSTERSYNC_DATA_DIR) ?? '.data'),
+    host: nonEmpty(source.HOST) ?? '0.0.0.0',
+    port: integer(source, 'PORT', 3000, 0, 65535),
+    role,
+    bootstrapKey,
+    logLevel: nonEmpty(source.LOG_LEVEL) ?? 'info',
+    batchSize: integer(source, 'ROSTERSYNC_BATCH_SIZE', 5000, 1, 100_000),
+    previewConcurrency: integer(source, 'ROSTERSYNC_PREVIEW_CONCURRENCY', 2, 1, 64),
+    applyConcurrency: integer(source, 'ROSTERSYNC_APPLY_CONCURRENCY', 2, 1, 64),
+    jobHeartbeatSeconds: integer(source, 'ROSTERSYNC_JOB_HEARTBEAT_SECONDS', 10, 10, 3600),
+    jobMonitorSeconds: integer(source, 'ROSTERSYNC_JOB_MONITOR_SECONDS', 5, 1, 3600),
+    jobPollingSeconds: number(source, 'ROSTERSYNC_JOB_POLLING_SECONDS', 1, 0.5, 60),
+    maxUploadBytes: integer(source, 'ROSTERSYNC_MAX_UPLOAD_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+function number(source: Source, name: string, fallback: number, min: number, max: number): number {
+  const raw = nonEmpty(source[name]);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    throw new EnvError(`${name} must be a number from ${min} to ${max} (got "${raw}")`);
+  }
+  return value;
+}
+
+function integer(source: Source, name: string, fallback: number, min: number, max: number): number {
+  const value = number(source, name, fallback, min, max);
+  if (!Number.isInteger(value)) throw new EnvError(`${name} must be a whole number (got "${source[name]}")`);
+  return value;
+}

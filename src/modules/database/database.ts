@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import type { Db as IDatabase } from 'pg-boss';
+import type { PoolClient } from 'pg';
+import { DataSource, type QueryRunner } from 'typeorm';
+
+/** One open transaction: SQL, the raw client for COPY, and an adapter for pg-boss's `db` option. */
+export interface Tx {
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Rows affected by an UPDATE/DELETE/INSERT. */
+  execute(sql: string, params?: unknown[]): Promise<number>;
+  client(): Promise<PoolClient>;
+  readonly boss: IDatabase;
+}
+
+/** The seam to PostgreSQL: every repository reaches the database through this. */
+@Injectable()
+export class Database {
+  constructor(readonly dataSource: DataSource) {}
+
+  async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return (await this.dataSource.query(sql, params)) as T[];
+  }
+
+  async transaction<T>(work: (tx: Tx) => Promise<T>, isolation?: 'REPEATABLE READ' | 'SERIALIZABLE'): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction(isolation);
+      const result = await work(wrap(runner));
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+}
+
+function wrap(runner: QueryRunner): Tx {
+  return {
+    async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+      return (await runner.query(sql, params, true)).records as T[];
+    },
+    async execute(sql: string, params: unknown[] = []): Promise<number> {
+      return (await runner.query(sql, params, true)).affected ?? 0;
+    },
+    async client(): Promise<PoolClient> {
+      return (await runner.connect()) as PoolClient;
+    },
+    boss: {
+      async executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {
+        return { rows: (await runner.query(text, values ?? [], true)).records };
+      },
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import type { Tx } from '../database/database.js';
+
+export interface StoredFile {
+  id: string;
+  name: string;
+  size: number;
+  sha256: string;
+}
+
+/**
+ * Where uploaded and fetched files live. Jobs read a file only through `open`, from any byte,
+ * so a resumed job continues where its checkpoint says.
+ */
+export interface FileStore {
+  /** Stores the bytes within the caller's transaction; throws (and stores nothing) past `maxBytes`. */
+  put(tx: Tx, workspaceId: string, name: string, bytes: AsyncIterable<Buffer>, maxBytes: number): Promise<StoredFile>;
+  describe(workspaceId: string, fileId: string): Promise<StoredFile>;
+  open(workspaceId: string, fileId: string, fromByte?: number): AsyncIterable<Buffer>;
+  /** The bytes from `start` up to `end` (exclusive). */
+  readRange(workspaceId: string, fileId: string, start: number, end: number): Promise<Buffer>;
+}
+
+export const FILE_STORE = Symbol('FILE_STORE');
+
+export class FileTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`the file is larger than the limit of ${maxBytes} bytes`);
+  }
+}

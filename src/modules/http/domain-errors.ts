@@ -1,0 +1,60 @@
+/**
+ * Errors services throw, shared by the API and the workers. The HTTP status is chosen in one
+ * place, DomainErrorFilter; `code` is stable for clients to branch on.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  readonly details: Record<string, unknown> = {};
+}
+
+export class NotFoundError extends DomainError {
+  readonly code = 'not_found';
+}
+
+export class UnauthenticatedError extends DomainError {
+  readonly code = 'unauthenticated';
+  constructor() {
+    super('A valid API key is required: send it as "x-api-key: <key>" or "Authorization: Bearer <key>".');
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  readonly code = 'forbidden';
+}
+
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+export class ValidationError extends DomainError {
+  readonly code = 'validation_failed';
+  constructor(
+    message: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(message);
+    this.details.fields = fields;
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  readonly code = 'payload_too_large';
+}
+
+/** A request the import's current state does not allow. */
+export class IllegalStateError extends DomainError {
+  readonly code = 'illegal_state';
+  constructor(
+    readonly importId: string,
+    readonly state: string,
+    readonly request: string,
+    readonly allowed: string[],
+  ) {
+    super(
+      `Import ${importId} is ${state}: ${request} is not allowed now. ` +
+        (allowed.length ? `Allowed: ${allowed.join(', ')}.` : 'The import is finished; nothing more can be requested.'),
+    );
+    Object.assign(this.details, { state, allowed });
+  }
+}

@@ -1,0 +1,79 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsObject,
+  IsOptional,
+  IsString,
+  ValidateNested,
+} from 'class-validator';
+import { ValidationError } from '../../http/domain-errors.js';
+import { validateInput } from '../../http/validate-input.js';
+import { configProblems, DELIMITERS, normaliseConfig, type ImportConfig, type KeyField } from '../import-config.js';
+
+export class ParsingDto {
+  @IsOptional()
+  @IsIn([...DELIMITERS], { message: 'delimiter must be one of "," ";" "\\t" "|" (or leave it out to detect it)' })
+  delimiter?: string;
+
+  @IsOptional()
+  @IsIn(['utf-8'], { message: 'encoding must be "utf-8"' })
+  encoding?: 'utf-8';
+
+  @IsOptional()
+  @IsBoolean()
+  header?: boolean;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @IsString({ each: true })
+  columns?: string[];
+}
+
+export class ImportConfigDto {
+  @IsOptional()
+  @IsObject()
+  mapping?: Record<string, string>;
+
+  @IsOptional()
+  @IsIn(['externalId', 'email'], { message: 'key must be "externalId" or "email"' })
+  key?: KeyField;
+
+  @IsOptional()
+  @IsIn(['delta'], { message: 'mode must be "delta"' })
+  mode?: 'delta';
+
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ParsingDto)
+  parsing?: ParsingDto;
+}
+
+/** Parses a config from a request (a JSON string or an object) into its normalised form. */
+export function parseImportConfig(input: unknown): ImportConfig {
+  let value = input ?? {};
+  if (typeof value === 'string') {
+    try {
+      value = value.trim() ? JSON.parse(value) : {};
+    } catch (error) {
+      throw new ValidationError(`config is not valid JSON: ${(error as Error).message}`, [
+        { field: 'config', message: 'not valid JSON' },
+      ]);
+    }
+  }
+  const dto = validateInput(ImportConfigDto, value, 'config');
+  if (dto.mapping && Object.values(dto.mapping).some((target) => typeof target !== 'string')) {
+    throw new ValidationError('config is invalid: mapping values must be field names', [
+      { field: 'mapping', message: 'each value must be a field name such as "email"' },
+    ]);
+  }
+  const config = normaliseConfig({ ...dto, parsing: dto.parsing ? { ...dto.parsing } : undefined });
+  const problems = configProblems(config);
+  if (problems.length) {
+    throw new ValidationError(`config is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+  }
+  return config;
+}

@@ -1,0 +1,52 @@
+import type { ImportState } from '../../state/import.machine.js';
+import type { PersistedImport } from '../../state/import-snapshot.js';
+import type { ImportConfig, MappedColumn } from './import-config.js';
+
+/** Which import: every query carries the workspace. */
+export interface ImportRef {
+  workspaceId: string;
+  importId: string;
+}
+
+export type Phase = 'waiting' | 'staging' | 'planning' | 'applying' | 'done';
+
+export interface OpCounts {
+  create: number;
+  update: number;
+  unchanged: number;
+  deactivate: number;
+  delete: number;
+  error: number;
+}
+
+export const ZERO_COUNTS: OpCounts = { create: 0, update: 0, unchanged: 0, deactivate: 0, delete: 0, error: 0 };
+
+/** An import as stored. */
+export interface ImportRecord extends ImportRef {
+  seq: number;
+  state: ImportState;
+  persisted: PersistedImport;
+  file: { id: string; name: string; size: number; sha256: string };
+  config: ImportConfig;
+  requestedBy: string;
+  requestedByKey: string | null;
+  idempotencyKey: string | null;
+  stateTimes: Partial<Record<ImportState, string>>;
+  failureReason: string | null;
+  phase: Phase;
+  headers: string[] | null;
+  delimiter: string | null;
+  resolvedMapping: MappedColumn[] | null;
+  stagedBytes: number;
+  stagedLines: number;
+  stagedAt: string | null;
+  plannedAt: string | null;
+  plannedVersion: number | null;
+  applyStartedAt: string | null;
+  appliedLine: number;
+  appliedBytes: number;
+  counts: OpCounts;
+  applied: OpCounts;
+  createdAt: string;
+  updatedAt: string;
+}

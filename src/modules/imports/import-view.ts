@@ -1,0 +1,30 @@
+import type { ImportRecord } from './import-record.js';
+
+/** An import as the API shows it. */
+export function importView(record: ImportRecord): Record<string, unknown> {
+  return {
+    id: record.importId,
+    state: record.state,
+    file: { name: record.file.name, size: record.file.size, sha256: record.file.sha256 },
+    config: record.config,
+    columns: record.headers,
+    mapping: record.resolvedMapping?.map(({ column, field }) => ({ column, field })) ?? null,
+    progress: progress(record),
+    counts: record.counts,
+    applied: { create: record.applied.create, update: record.applied.update },
+    requestedBy: record.requestedBy,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    stateTimes: record.stateTimes,
+    failureReason: record.state === 'FAILED' ? record.failureReason : null,
+  };
+}
+
+function progress(record: ImportRecord): Record<string, unknown> {
+  const totalBytes = record.file.size;
+  const applying = record.applyStartedAt !== null;
+  const bytesProcessed = record.state === 'COMPLETED' ? totalBytes : applying ? record.appliedBytes : record.stagedBytes;
+  const linesProcessed = applying ? Math.max(record.appliedLine, record.phase === 'done' ? record.stagedLines : 0) : record.stagedLines;
+  const percent = totalBytes ? Math.min(100, Math.round((bytesProcessed / totalBytes) * 1000) / 10) : 100;
+  return { phase: record.phase, linesProcessed, bytesProcessed, totalBytes, percent };
+}

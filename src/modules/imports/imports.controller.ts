@@ -1,0 +1,97 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { NotFoundError } from '../http/domain-errors.js';
+import { validateInput } from '../http/validate-input.js';
+import { ListImportsQuery, PageQuery, PatchImportDto, PreviewQuery } from './dto/import-requests.dto.js';
+import { ERRORS_CSV_HEADER, errorCsvLine } from './errors-csv.js';
+import type { ImportRef } from './import-record.js';
+import { importView } from './import-view.js';
+import { ImportsService } from './imports.service.js';
+import { PreviewRepository } from './preview.repository.js';
+
+/** A malformed id cannot name an import: 404, like an id of another workspace. */
+const importId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('Import not found.') });
+
+@Controller('v1/imports')
+export class ImportsController {
+  constructor(
+    private readonly imports: ImportsService,
+    private readonly preview: PreviewRepository,
+  ) {}
+
+  @Post()
+  @AdminOnly()
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res({ passthrough: true }) response: Response,
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<Record<string, unknown>> {
+    const { record, created } = await this.imports.create(principal, request, idempotencyKey?.trim() || undefined);
+    response.status(created ? 201 : 200).location(`/v1/imports/${record.importId}`);
+    return importView(record);
+  }
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const { state, page = 1, pageSize = 20 } = validateInput(ListImportsQuery, query, 'query');
+    const result = await this.imports.list(principal.workspaceId, state, page, pageSize);
+    return { items: result.items.map(importView), page, pageSize, total: result.total };
+  }
+
+  @Get(':id')
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string): Promise<Record<string, unknown>> {
+    return importView(await this.imports.get(ref(principal, id)));
+  }
+
+  @Put(':id/config')
+  @AdminOnly()
+  async replaceConfig(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string, @Body() body: unknown): Promise<Record<string, unknown>> {
+    return importView(await this.imports.replaceConfig(ref(principal, id), body));
+  }
+
+  @Patch(':id')
+  @AdminOnly()
+  @HttpCode(200)
+  async patch(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string, @Body() body: unknown): Promise<Record<string, unknown>> {
+    const { state } = validateInput(PatchImportDto, body, 'body');
+    return importView(await this.imports.request(ref(principal, id), state));
+  }
+
+  @Get(':id/preview')
+  async getPreview(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const { op, page = 1, pageSize = 50 } = validateInput(PreviewQuery, query, 'query');
+    const record = await this.imports.get(ref(principal, id));
+    const ready = record.plannedAt !== null;
+    const items = !ready ? [] : op === 'error' ? await this.preview.errors(record, page, pageSize) : await this.preview.people(record, op, page, pageSize);
+    const total = !ready ? 0 : op ? (op === 'error' ? await this.preview.errorCount(record) : record.counts[op]) : record.counts.create + record.counts.update + record.counts.unchanged;
+    return { state: record.state, ready, counts: record.counts, op: op ?? null, page, pageSize, total, items };
+  }
+
+  @Get(':id/errors')
+  async errors(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const { page = 1, pageSize = 50 } = validateInput(PageQuery, query, 'query');
+    const record = await this.imports.get(ref(principal, id));
+    const [items, total] = await Promise.all([this.preview.errors(record, page, pageSize), this.preview.errorCount(record)]);
+    return { page, pageSize, total, items };
+  }
+
+  @Get(':id/errors.csv')
+  async errorsCsv(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string, @Res() response: Response): Promise<void> {
+    const record = await this.imports.get(ref(principal, id));
+    response.status(200).type('text/csv; charset=utf-8');
+    response.setHeader('Content-Disposition', `attachment; filename="import-${record.importId}-errors.csv"`);
+    response.write(ERRORS_CSV_HEADER);
+    for (let page = 1; ; page++) {
+      const rows = await this.preview.errors(record, page, 1000);
+      if (rows.length) response.write(rows.map(errorCsvLine).join(''));
+      if (rows.length < 1000) break;
+    }
+    response.end();
+  }
+}
+
+function ref(principal: Principal, importId: string): ImportRef {
+  return { workspaceId: principal.workspaceId, importId };
+}

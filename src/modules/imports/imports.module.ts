@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { FilesModule } from '../files/files.module.js';
+import { ImportsController } from './imports.controller.js';
+import { ImportsCoreModule } from './imports-core.module.js';
+import { ImportsService } from './imports.service.js';
+import { PreviewRepository } from './preview.repository.js';
+
+@Module({
+  imports: [FilesModule, ImportsCoreModule],
+  controllers: [ImportsController],
+  providers: [ImportsService, PreviewRepository],
+})
+export class ImportsModule {}

@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import type { ImportEvent } from '../../state/import.machine.js';
+import { allowedEvents, initialImport } from '../../state/import-snapshot.js';
+import type { Principal } from '../auth/principal.js';
+import { ENV } from '../config/config.module.js';
+import type { Env } from '../config/env.js';
+import { Database } from '../database/database.js';
+import { FILE_STORE, type FileStore } from '../files/file-store.js';
+import { readMultipart } from '../files/multipart-upload.js';
+import { IllegalStateError, NotFoundError, ValidationError } from '../http/domain-errors.js';
+import { parseImportConfig } from './dto/import-config.dto.js';
+import type { RequestableState } from './dto/import-requests.dto.js';
+import type { ImportConfig } from './import-config.js';
+import { ImportDriver } from './import-driver.js';
+import type { ImportRecord, ImportRef } from './import-record.js';
+import { ImportsRepository } from './imports.repository.js';
+
+/** The requests a client can make of an import, as the event each one sends. */
+const REQUESTS: { event: ImportEvent; label: string }[] = [
+  { event: { type: 'REQUEST_PREVIEW' }, label: 'PATCH state=PREVIEW_PENDING' },
+  { event: { type: 'REQUEST_IMPORT' }, label: 'PATCH state=IMPORT_PENDING' },
+  { event: { type: 'CANCEL' }, label: 'PATCH state=CANCELLED' },
+  { event: { type: 'CHANGE_CONFIG' }, label: 'PUT config' },
+];
+
+const EVENT_FOR_STATE: Record<RequestableState, ImportEvent> = {
+  PREVIEW_PENDING: { type: 'REQUEST_PREVIEW' },
+  IMPORT_PENDING: { type: 'REQUEST_IMPORT' },
+  CANCELLED: { type: 'CANCEL' },
+};
+
+export interface Created {
+  record: ImportRecord;
+  /** False when an Idempotency-Key matched an import made before. */
+  created: boolean;
+}
+
+@Injectable()
+export class ImportsService {
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    @Inject(FILE_STORE) private readonly files: FileStore,
+    private readonly db: Database,
+    private readonly imports: ImportsRepository,
+    private readonly driver: ImportDriver,
+  ) {}
+
+  /** Stores the uploaded file and creates the import in DRAFT, all in one transaction. */
+  async create(principal: Principal, request: Request, idempotencyKey: string | undefined): Promise<Created> {
+    const ws = principal.workspaceId;
+    if (idempotencyKey) {
+      const existing = await this.imports.findIdByIdempotencyKey(ws, idempotencyKey);
+      if (existing) {
+        request.resume();
+        return { record: await this.get({ workspaceId: ws, importId: existing }), created: false };
+      }
+    }
+    try {
+      const importId = await this.db.transaction(async (tx) => {
+        const upload = await readMultipart(request, this.env.maxUploadBytes, (name, bytes) =>
+          this.files.put(tx, ws, name, bytes, this.env.maxUploadBytes),
+        );
+        if (!upload.file) {
+          throw new ValidationError('The request has no file: send the CSV as the multipart part "file".', [{ field: 'file', message: 'required' }]);
+        }
+        const config = parseImportConfig(upload.fields.config);
+        return this.imports.insert(tx, {
+          workspaceId: ws,
+          fileId: upload.file.stored.id,
+          config,
+          requestedBy: principal.keyName,
+          requestedByKey: principal.keyId,
+          idempotencyKey: idempotencyKey ?? null,
+          initial: initialImport(),
+        });
+      });
+      return { record: await this.get({ workspaceId: ws, importId }), created: true };
+    } catch (error) {
+      // Two requests with one Idempotency-Key at once: the loser returns the winner's import.
+      const existing = idempotencyKey && isUniqueViolation(error) ? await this.imports.findIdByIdempotencyKey(ws, idempotencyKey) : undefined;
+      if (existing) return { record: await this.get({ workspaceId: ws, importId: existing }), created: false };
+      throw error;
+    }
+  }
+
+  async get(ref: ImportRef): Promise<ImportRecord> {
+    const record = await this.imports.find(ref);
+    if (!record) throw new NotFoundError(`Import ${ref.importId} not found.`);
+    return record;
+  }
+
+  list(workspaceId: string, state: ImportRecord['state'] | undefined, page: number, pageSize: number) {
+    return this.imports.list(workspaceId, state, page, pageSize);
+  }
+
+  /** PUT config: allowed in DRAFT and PREVIEW_READY; the import goes back to DRAFT. */
+  async replaceConfig(ref: ImportRef, input: unknown): Promise<ImportRecord> {
+    const config: ImportConfig = parseImportConfig(input);
+    const outcome = await this.driver.send(ref, { type: 'CHANGE_CONFIG' }, (tx) => this.imports.replaceConfig(tx, ref, config));
+    if (!outcome.result.accepted) throw this.illegal(outcome.before, 'PUT config');
+    return this.get(ref);
+  }
+
+  /** PATCH state: preview, import (approve / retry), or cancel. */
+  async request(ref: ImportRef, state: RequestableState): Promise<ImportRecord> {
+    const outcome = await this.driver.send(ref, EVENT_FOR_STATE[state]);
+    if (!outcome.result.accepted) throw this.illegal(outcome.before, `PATCH state=${state}`);
+    return this.get(ref);
+  }
+
+  private illegal(record: ImportRecord, request: string): IllegalStateError {
+    const allowed = allowedEvents(record.persisted, REQUESTS.map((r) => r.event));
+    const labels = REQUESTS.filter((r) => allowed.includes(r.event)).map((r) => r.label);
+    return new IllegalStateError(record.importId, record.state, request, labels);
+  }
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  return e?.code === '23505' || e?.driverError?.code === '23505';
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ENV } from '../config/config.module.js';
+import type { Env } from '../config/env.js';
+import { Database } from '../database/database.js';
+import { ApplierRepository } from '../applying/applier.repository.js';
+import { ImportDriver } from '../imports/import-driver.js';
+import type { ImportRecord, ImportRef } from '../imports/import-record.js';
+import { ImportsRepository } from '../imports/imports.repository.js';
+import { PlannerRepository } from '../planning/planner.repository.js';
+import { FatalImportError, ImportInterrupted, WorkerStopping } from '../staging/pipeline-errors.js';
+import { Stager } from '../staging/stager.service.js';
+
+/** What a job may call between batches to learn it should stop (worker shutting down). */
+export type StopCheck = () => boolean;
+
+/**
+ * The phases of an import, each resumable from its checkpoint: stage the file, plan the changes,
+ * apply them. Jobs call this; it calls the driver for every state change.
+ */
+@Injectable()
+export class ImportPipeline {
+  private readonly logger = new Logger('pipeline');
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    private readonly db: Database,
+    private readonly driver: ImportDriver,
+    private readonly imports: ImportsRepository,
+    private readonly stager: Stager,
+    private readonly planner: PlannerRepository,
+    private readonly applier: ApplierRepository,
+  ) {}
+
+  /** PREVIEW_PENDING → CREATING_PREVIEW → PREVIEW_READY: stage and plan, nothing written to the directory. */
+  async preview(ref: ImportRef, stopping: StopCheck): Promise<void> {
+    const { result } = await this.driver.send(ref, { type: 'PREVIEW_STARTED' });
+    if (result.state !== 'CREATING_PREVIEW') return;
+    await this.guard(ref, async () => {
+      await this.stager.stage(ref, ['CREATING_PREVIEW'], stopping);
+      await this.db.transaction(async (tx) => {
+        const current = await this.claimState(ref, 'CREATING_PREVIEW');
+        await this.planner.plan(tx, ref, { key: current.config.key, mapping: current.resolvedMapping! });
+      }, 'REPEATABLE READ');
+      await this.driver.send(ref, { type: 'PREVIEW_FINISHED' });
+    });
+  }
+
+  /** IMPORT_PENDING → IMPORTING → COMPLETED: stage and plan if not done (or stale), then apply. */
+  async apply(ref: ImportRef, stopping: StopCheck): Promise<void> {
+    const { result } = await this.driver.send(ref, { type: 'IMPORT_STARTED' });
+    if (result.state !== 'IMPORTING') return;
+    await this.guard(ref, async () => {
+      await this.stager.stage(ref, ['IMPORTING'], stopping);
+      await this.bindPlan(ref);
+      await this.applyAll(ref, stopping);
+      await this.driver.send(ref, { type: 'IMPORT_FINISHED' }, (tx) => this.applier.finish(tx, ref));
+    });
+  }
+
+  /** Gives an import up with a reason (a job that could not finish however often it was tried). */
+  async fail(ref: ImportRef, reason: string): Promise<void> {
+    await this.driver.send(ref, { type: 'FAIL', reason });
+  }
+
+  /**
+   * The plan applied is the one previewed, unless the directory changed since (another import of
+   * the workspace applied in between): then it is made again first. Applies of a workspace run one
+   * at a time, so nothing changes the directory between this check and the first batch.
+   */
+  private async bindPlan(ref: ImportRef): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await this.applier.claim(tx, ref, 0);
+      const current = (await this.imports.find(ref, tx))!;
+      if (current.applyStartedAt) return;
+      const version = await this.applier.directoryVersion(tx, ref.workspaceId);
+      if (!current.plannedAt || current.plannedVersion !== version) {
+        if (current.plannedAt) this.logger.log({ ...ref }, 'the directory changed since the preview: planning again');
+        await this.planner.plan(tx, ref, { key: current.config.key, mapping: current.resolvedMapping! });
+      }
+      await this.applier.markStarted(tx, ref);
+    });
+  }
+
+  private async applyAll(ref: ImportRef, stopping: StopCheck): Promise<void> {
+    const current = (await this.imports.find(ref))!;
+    let line = current.appliedLine;
+    for (;;) {
+      const batch = await this.db.transaction(async (tx) => {
+        await this.applier.claim(tx, ref, line);
+        return this.applier.applyNext(tx, ref, current.resolvedMapping!, line, this.env.batchSize);
+      });
+      if (!batch) break;
+      line = batch.lastLine;
+      if (stopping()) throw new WorkerStopping();
+    }
+    this.logger.log({ ...ref, lastLine: line }, 'applied');
+  }
+
+  private async claimState(ref: ImportRef, state: ImportRecord['state']): Promise<ImportRecord> {
+    const current = await this.imports.find(ref);
+    if (!current || current.state !== state) throw new ImportInterrupted(`import is ${current?.state ?? 'gone'}`);
+    return current;
+  }
+
+  /** Fatal problems fail the import; an interrupted job just stops; anything else is retried. */
+  private async guard(ref: ImportRef, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      if (error instanceof FatalImportError) {
+        this.logger.warn({ ...ref, reason: error.message }, 'import failed');
+        await this.fail(ref, error.message);
+        return;
+      }
+      if (error instanceof ImportInterrupted) {
+        this.logger.log({ ...ref, reason: error.message }, 'job stopped');
+        return;
+      }
+      throw error;
+    }
+  }
+}

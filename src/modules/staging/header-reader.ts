@@ -1,0 +1,103 @@
+import type { FileStore } from '../files/file-store.js';
+import { resolveMapping } from '../imports/import-config.js';
+import type { ImportRecord } from '../imports/import-record.js';
+import { CsvRecordReader, type CsvItem, type CsvRecord } from './csv-record-reader.js';
+import { sniffDelimiter } from './dialect-sniffer.js';
+import type { LineError } from './line-error.js';
+import { FatalImportError } from './pipeline-errors.js';
+import type { StagingStart } from './staging.repository.js';
+import { Utf8Validator } from './utf8-validator.js';
+
+const SNIFF_BYTES = 64 * 1024;
+
+export interface HeaderStart extends StagingStart {
+  /** Mapping entries naming columns the file lacks, reported on the header line. */
+  errors: LineError[];
+}
+
+/**
+ * Reads what the rest of the file is read with: the delimiter, the header row (or the configured
+ * column names) and the mapping of those columns to fields. A file the import cannot work with at
+ * all fails here, with a reason that says what to change.
+ */
+export async function readHeader(files: FileStore, current: ImportRecord): Promise<HeaderStart> {
+  const { config } = current;
+  const chunks = files.open(current.workspaceId, current.file.id, 0)[Symbol.asyncIterator]();
+  const sample: Buffer[] = [];
+  let sampled = 0;
+  while (sampled < SNIFF_BYTES) {
+    const next = await chunks.next();
+    if (next.done) break;
+    sample.push(next.value);
+    sampled += next.value.length;
+  }
+  if (!sampled) throw new FatalImportError('The file is empty: it has no header row and no data.');
+  const delimiter = config.parsing.delimiter ?? sniffDelimiter(Buffer.concat(sample).subarray(0, SNIFF_BYTES));
+
+  let header: CsvRecord | undefined;
+  if (config.parsing.header) {
+    const reader = new CsvRecordReader({ delimiter, fromByte: 0, fromLine: 1 });
+    const utf8 = new Utf8Validator(0);
+    let fed = 0;
+    const feed = (piece: Buffer): void => {
+      const bad = utf8.push(piece);
+      if (bad >= 0) throw notUtf8(reader.lineAt(bad, piece), bad, piece[bad - fed]);
+      fed += piece.length;
+      header ??= firstRecord(reader.push(piece));
+    };
+    sample.forEach(feed);
+    while (!header) {
+      const next = await chunks.next();
+      if (next.done) break;
+      feed(next.value);
+    }
+    header ??= firstRecord(reader.end());
+    if (!header) throw new FatalImportError('The file has no header row: it holds only blank lines.');
+  }
+  await chunks.return?.();
+
+  const headers = header ? header.fields.map((field) => field.trim()) : config.parsing.columns!;
+  const mapping = resolveMapping(config, headers);
+  const listed = headers.map((h) => `"${h}"`).join(', ');
+  if (!mapping.columns.some((column) => column.field === config.key)) {
+    throw new FatalImportError(
+      `No column maps to the key field "${config.key}". The file's columns are: ${listed}. ` +
+        `Map one in the config ({"mapping": {"<column>": "${config.key}"}}) or rename the column to "${config.key}".`,
+    );
+  }
+  for (const column of mapping.columns) {
+    const other = headers.findIndex((name, index) => name === column.column && index !== column.index);
+    if (other >= 0) {
+      const [a, b] = [other, column.index].sort((x, y) => x - y);
+      throw new FatalImportError(
+        `The column "${column.column}" appears twice in the header (columns ${a + 1} and ${b + 1}): rename one so the mapping is unambiguous.`,
+      );
+    }
+  }
+  const errors: LineError[] = mapping.missing.map((column) => ({
+    line: 1, column, code: 'UNKNOWN_COLUMN', raw: null, startByte: header?.startByte ?? null, endByte: header?.endByte ?? null,
+    message: `The mapping names the column "${column}", which the file does not have, so it was left out. The file's columns are: ${listed}.`,
+  }));
+  return {
+    headers,
+    delimiter,
+    mapping: mapping.columns,
+    bytes: header?.endByte ?? 0,
+    lines: header ? header.nextLine - 1 : 0,
+    errors,
+  };
+}
+
+function firstRecord(items: CsvItem[]): CsvRecord | undefined {
+  const item = items[0];
+  if (item?.kind === 'problem') throw new FatalImportError(`The header row (line ${item.line}) could not be read: ${item.message}.`);
+  return item;
+}
+
+export function notUtf8(line: number, offset: number, byte: number | undefined): FatalImportError {
+  const shown = byte === undefined ? '' : ` (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')})`;
+  return new FatalImportError(
+    `Line ${line} is not valid UTF-8${shown} at byte offset ${offset}: the file seems to be in another encoding ` +
+      '(such as windows-1252). Save it as UTF-8 and upload it again.',
+  );
+}

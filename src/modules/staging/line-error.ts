@@ -1,0 +1,24 @@
+/** A problem with one line of a file: stored, counted and reported; the rest of the file goes on. */
+export interface LineError {
+  line: number;
+  /** The CSV column's header, when the problem is in one column. */
+  column: string | null;
+  code: LineErrorCode;
+  message: string;
+  /** The original text of the line; null when it is read back from the file on demand. */
+  raw: string | null;
+  startByte: number | null;
+  endByte: number | null;
+}
+
+export type LineErrorCode =
+  | 'CSV_SYNTAX'
+  | 'WRONG_FIELD_COUNT'
+  | 'MISSING_KEY'
+  | 'INVALID_EMAIL'
+  | 'INVALID_STATUS'
+  | 'VALUE_TOO_LONG'
+  | 'UNKNOWN_COLUMN'
+  | 'DUPLICATE_KEY'
+  | 'EMAIL_IN_USE'
+  | 'EXTERNAL_ID_IN_USE';

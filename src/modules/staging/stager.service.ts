@@ -1,0 +1,110 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ImportState } from '../../state/import.machine.js';
+import { ENV } from '../config/config.module.js';
+import type { Env } from '../config/env.js';
+import { Database } from '../database/database.js';
+import { FILE_STORE, type FileStore } from '../files/file-store.js';
+import type { ImportRecord, ImportRef } from '../imports/import-record.js';
+import { ImportsRepository } from '../imports/imports.repository.js';
+import { CsvRecordReader, type CsvItem } from './csv-record-reader.js';
+import { notUtf8, readHeader } from './header-reader.js';
+import type { LineError } from './line-error.js';
+import { FatalImportError, WorkerStopping } from './pipeline-errors.js';
+import { RowMapper, type StagedRow } from './row-mapper.js';
+import { StagingRepository } from './staging.repository.js';
+import { Utf8Validator } from './utf8-validator.js';
+
+/**
+ * Stage: reads the stored file from its checkpoint, maps and checks each record, and writes staged
+ * rows and line errors in batches, each batch in one transaction with the checkpoint it reaches.
+ */
+@Injectable()
+export class Stager {
+  private readonly logger = new Logger('staging');
+
+  constructor(
+    @Inject(ENV) private readonly env: Env,
+    @Inject(FILE_STORE) private readonly files: FileStore,
+    private readonly db: Database,
+    private readonly imports: ImportsRepository,
+    private readonly staging: StagingRepository,
+  ) {}
+
+  async stage(ref: ImportRef, running: ImportState[], stopping: () => boolean): Promise<void> {
+    let current = await this.mustFind(ref);
+    if (current.stagedAt) return;
+    if (!current.headers) {
+      const start = await readHeader(this.files, current);
+      await this.db.transaction(async (tx) => {
+        await this.staging.claim(tx, ref, running, 0);
+        await this.staging.start(tx, ref, start);
+        await this.staging.writeErrors(tx, ref, start.errors, 'stage');
+      });
+      current = await this.mustFind(ref);
+    }
+    this.logger.log({ ...ref, fromByte: current.stagedBytes, fromLine: current.stagedLines + 1 }, 'staging');
+    await this.readFrom(current, running, stopping);
+  }
+
+  private async readFrom(current: ImportRecord, running: ImportState[], stopping: () => boolean): Promise<void> {
+    const ref: ImportRef = current;
+    const delimiter = current.delimiter!;
+    const mapper = new RowMapper(current.resolvedMapping!, current.config.key, current.headers!.length, delimiter);
+    const reader = new CsvRecordReader({ delimiter, fromByte: current.stagedBytes, fromLine: current.stagedLines + 1 });
+    const utf8 = new Utf8Validator(current.stagedBytes);
+    let checkpoint = current.stagedBytes;
+    let rows: StagedRow[] = [];
+    let errors: LineError[] = [];
+
+    const take = (items: CsvItem[]): void => {
+      for (const item of items) {
+        if (item.kind === 'problem') {
+          const column = item.column === null ? null : (current.headers![item.column] ?? null);
+          errors.push({
+            line: item.line, column, code: 'CSV_SYNTAX', raw: item.raw, startByte: item.startByte, endByte: item.endByte,
+            message: `Line ${item.line}${column ? `, column "${column}"` : ''}: ${item.message}.`,
+          });
+          continue;
+        }
+        const result = mapper.map(item);
+        if (result.row) rows.push(result.row);
+        errors.push(...result.errors);
+      }
+    };
+    const flush = async (finished: boolean): Promise<void> => {
+      const next = reader.next;
+      await this.db.transaction(async (tx) => {
+        await this.staging.claim(tx, ref, running, checkpoint);
+        await this.staging.writeRows(tx, ref, rows);
+        await this.staging.writeErrors(tx, ref, errors, 'stage');
+        await this.staging.saveCheckpoint(tx, ref, { bytes: next.byte, lines: next.line - 1 }, finished);
+      });
+      checkpoint = next.byte;
+      rows = [];
+      errors = [];
+    };
+
+    let fed = current.stagedBytes;
+    for await (const chunk of this.files.open(ref.workspaceId, current.file.id, current.stagedBytes)) {
+      const bad = utf8.push(chunk);
+      if (bad >= 0) throw notUtf8(reader.lineAt(bad, chunk), bad, chunk[bad - fed]);
+      fed += chunk.length;
+      take(reader.push(chunk));
+      if (rows.length + errors.length >= this.env.batchSize) {
+        await flush(false);
+        if (stopping()) throw new WorkerStopping();
+      }
+    }
+    const cut = utf8.end();
+    if (cut >= 0) throw new FatalImportError(`The file ends in the middle of a character (byte ${cut}): it is not valid UTF-8. Save it as UTF-8 and upload it again.`);
+    take(reader.end());
+    await flush(true);
+    this.logger.log({ ...ref, bytes: reader.next.byte }, 'staged');
+  }
+
+  private async mustFind(ref: ImportRef): Promise<ImportRecord> {
+    const found = await this.imports.find(ref);
+    if (!found) throw new FatalImportError('the import no longer exists');
+    return found;
+  }
+}

@@ -1,0 +1,86 @@
+import { Injectable } from '@nestjs/common';
+import { pipeline } from 'node:stream/promises';
+import { Readable } from 'node:stream';
+import pgCopyStreams from 'pg-copy-streams';
+import type { ImportState } from '../../state/import.machine.js';
+import type { Tx } from '../database/database.js';
+import type { MappedColumn } from '../imports/import-config.js';
+import type { ImportRef } from '../imports/import-record.js';
+import { copyTextRow } from './copy-text.js';
+import type { LineError } from './line-error.js';
+import { ImportInterrupted } from './pipeline-errors.js';
+import { STAGED_COLUMNS, type StagedRow } from './row-mapper.js';
+
+export interface StagingStart {
+  headers: string[];
+  delimiter: string;
+  mapping: MappedColumn[];
+  /** Where the data lines start. */
+  bytes: number;
+  lines: number;
+}
+
+export interface Checkpoint {
+  bytes: number;
+  lines: number;
+}
+
+/** Writes what staging reads: rows by COPY, errors by one array statement, the checkpoint with them. */
+@Injectable()
+export class StagingRepository {
+  /**
+   * Locks the import and checks it is still this job's: in a running state, with its checkpoint
+   * where this job left it. Everything else in the transaction depends on that.
+   */
+  async claim(tx: Tx, ref: ImportRef, running: ImportState[], expectedBytes: number): Promise<void> {
+    const [row] = await tx.query<{ state: ImportState; staged_bytes: string }>(
+      'SELECT state, staged_bytes FROM imports WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
+      [ref.workspaceId, ref.importId],
+    );
+    if (!row || !running.includes(row.state)) throw new ImportInterrupted(`import is ${row?.state ?? 'gone'}`);
+    if (Number(row.staged_bytes) !== expectedBytes) throw new ImportInterrupted('another worker moved the checkpoint');
+  }
+
+  async start(tx: Tx, ref: ImportRef, start: StagingStart): Promise<void> {
+    await tx.query(
+      `UPDATE imports SET headers = $3, delimiter = $4, resolved_mapping = $5, staged_bytes = $6, staged_lines = $7,
+              phase = 'staging', updated_at = now()
+        WHERE workspace_id = $1 AND id = $2`,
+      [ref.workspaceId, ref.importId, JSON.stringify(start.headers), start.delimiter, JSON.stringify(start.mapping), start.bytes, start.lines],
+    );
+  }
+
+  async writeRows(tx: Tx, ref: ImportRef, rows: StagedRow[]): Promise<void> {
+    if (!rows.length) return;
+    const prefix = `${ref.workspaceId}\t${ref.importId}\t`;
+    const client = await tx.client();
+    const copy = client.query(
+      pgCopyStreams.from(`COPY staged_rows (workspace_id, import_id, ${STAGED_COLUMNS.join(', ')}) FROM STDIN`),
+    );
+    const lines = rows.map((row) => prefix + copyTextRow(row));
+    await pipeline(Readable.from([lines.join('')]), copy);
+  }
+
+  async writeErrors(tx: Tx, ref: ImportRef, errors: LineError[], source: 'stage' | 'plan'): Promise<void> {
+    if (!errors.length) return;
+    await tx.query(
+      `INSERT INTO import_errors (workspace_id, import_id, line, column_name, code, message, raw, start_byte, end_byte, source)
+       SELECT $1, $2, e.line, e.column_name, e.code, e.message, e.raw, e.start_byte, e.end_byte, $10
+         FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])
+              AS e (line, column_name, code, message, raw, start_byte, end_byte)`,
+      [
+        ref.workspaceId, ref.importId,
+        errors.map((e) => e.line), errors.map((e) => e.column), errors.map((e) => e.code), errors.map((e) => e.message),
+        errors.map((e) => e.raw), errors.map((e) => e.startByte), errors.map((e) => e.endByte), source,
+      ],
+    );
+  }
+
+  async saveCheckpoint(tx: Tx, ref: ImportRef, checkpoint: Checkpoint, finished: boolean): Promise<void> {
+    await tx.query(
+      `UPDATE imports SET staged_bytes = $3, staged_lines = $4, staged_at = CASE WHEN $5 THEN now() END, updated_at = now()
+        WHERE workspace_id = $1 AND id = $2`,
+      [ref.workspaceId, ref.importId, checkpoint.bytes, checkpoint.lines, finished],
+    );
+  }
+}

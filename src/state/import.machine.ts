@@ -1,0 +1,115 @@
+import { assign, setup } from 'xstate';
+
+/** The public states of an import, as PRODUCT.md draws them. */
+export const IMPORT_STATES = [
+  'DRAFT',
+  'PREVIEW_PENDING',
+  'CREATING_PREVIEW',
+  'PREVIEW_READY',
+  'IMPORT_PENDING',
+  'IMPORTING',
+  'COMPLETED',
+  'CANCELLED',
+  'FAILED',
+] as const;
+export type ImportState = (typeof IMPORT_STATES)[number];
+
+export type ImportEvent =
+  /** API: PATCH state=PREVIEW_PENDING */
+  | { type: 'REQUEST_PREVIEW' }
+  /** API: PATCH state=IMPORT_PENDING (approve, skip preview, or retry after a failure) */
+  | { type: 'REQUEST_IMPORT' }
+  /** API: PATCH state=CANCELLED */
+  | { type: 'CANCEL' }
+  /** API: PUT config; the preview, if any, is stale */
+  | { type: 'CHANGE_CONFIG' }
+  /** Worker: a preview job started */
+  | { type: 'PREVIEW_STARTED' }
+  /** Worker: the plan is ready to be looked at */
+  | { type: 'PREVIEW_FINISHED' }
+  /** Worker: an apply job started */
+  | { type: 'IMPORT_STARTED' }
+  /** Worker: every planned change is written */
+  | { type: 'IMPORT_FINISHED' }
+  /** Worker: a problem no retry can fix */
+  | { type: 'FAIL'; reason: string };
+
+export interface ImportContext {
+  failureReason: string | null;
+}
+
+/** Effects the machine asks for; the driver performs them in the same transaction. */
+export type ImportEffect = 'enqueuePreview' | 'enqueueApply';
+
+export const importMachine = setup({
+  types: {
+    context: {} as ImportContext,
+    events: {} as ImportEvent,
+  },
+  actions: {
+    enqueuePreview: () => undefined,
+    enqueueApply: () => undefined,
+    recordFailure: assign({
+      failureReason: ({ event }) => (event.type === 'FAIL' ? event.reason : null),
+    }),
+    clearFailure: assign({ failureReason: null }),
+  },
+}).createMachine({
+  id: 'import',
+  initial: 'DRAFT',
+  context: { failureReason: null },
+  states: {
+    DRAFT: {
+      on: {
+        REQUEST_PREVIEW: { target: 'PREVIEW_PENDING', actions: 'enqueuePreview' },
+        REQUEST_IMPORT: { target: 'IMPORT_PENDING', actions: 'enqueueApply' },
+        CHANGE_CONFIG: { target: 'DRAFT' },
+        CANCEL: { target: 'CANCELLED' },
+      },
+    },
+    PREVIEW_PENDING: {
+      on: {
+        PREVIEW_STARTED: { target: 'CREATING_PREVIEW' },
+        CANCEL: { target: 'CANCELLED' },
+      },
+    },
+    CREATING_PREVIEW: {
+      on: {
+        PREVIEW_FINISHED: { target: 'PREVIEW_READY' },
+        FAIL: { target: 'FAILED', actions: 'recordFailure' },
+        CANCEL: { target: 'CANCELLED' },
+      },
+    },
+    PREVIEW_READY: {
+      on: {
+        REQUEST_IMPORT: { target: 'IMPORT_PENDING', actions: 'enqueueApply' },
+        CHANGE_CONFIG: { target: 'DRAFT' },
+        CANCEL: { target: 'CANCELLED' },
+      },
+    },
+    IMPORT_PENDING: {
+      on: {
+        IMPORT_STARTED: { target: 'IMPORTING' },
+        CANCEL: { target: 'CANCELLED' },
+      },
+    },
+    IMPORTING: {
+      on: {
+        IMPORT_FINISHED: { target: 'COMPLETED' },
+        FAIL: { target: 'FAILED', actions: 'recordFailure' },
+        CANCEL: { target: 'CANCELLED' },
+      },
+    },
+    FAILED: {
+      on: {
+        // Retrying resumes from the last checkpoint.
+        REQUEST_IMPORT: { target: 'IMPORT_PENDING', actions: ['clearFailure', 'enqueueApply'] },
+        CANCEL: { target: 'CANCELLED' },
+      },
+    },
+    COMPLETED: { type: 'final' },
+    CANCELLED: { type: 'final' },
+  },
+});
+
+export type ImportMachine = typeof importMachine;
