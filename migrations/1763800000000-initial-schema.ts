@@ -118,7 +118,6 @@ export class InitialSchema1763800000000 implements MigrationInterface {
         changes jsonb,
         PRIMARY KEY (workspace_id, import_id, line)
       )`);
-    await db.query(`CREATE INDEX staged_rows_by_key ON staged_rows (workspace_id, import_id, key)`);
 
     await db.query(`
       CREATE TABLE import_errors (

@@ -19,7 +19,8 @@ export class JobWorkers implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.env.role === 'api') return;
-    const polling = { pollingIntervalSeconds: this.env.jobPollingSeconds, batchSize: 1 };
+    // NOTIFY only fires when a job is created, not when a key_strict_fifo key unblocks: keep polling brisk.
+    const polling = { pollingIntervalSeconds: this.env.jobPollingSeconds, notifyPollingIntervalSeconds: this.env.jobPollingSeconds, batchSize: 1 };
     const one = (handle: (job: Job<ImportJobData>) => Promise<void>) => async ([job]: Job<ImportJobData>[]) => handle(job);
     await this.boss.boss.work<ImportJobData>(PREVIEW_QUEUE, { ...polling, localConcurrency: this.env.previewConcurrency }, one((job) => this.handler.preview(job)));
     await this.boss.boss.work<ImportJobData>(APPLY_QUEUE, { ...polling, localConcurrency: this.env.applyConcurrency }, one((job) => this.handler.apply(job)));

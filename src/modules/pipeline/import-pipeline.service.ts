@@ -68,10 +68,11 @@ export class ImportPipeline {
    * at a time, so nothing changes the directory between this check and the first batch.
    */
   private async bindPlan(ref: ImportRef): Promise<void> {
+    if ((await this.imports.find(ref))?.applyStartedAt) return; // resuming: the plan is already bound
     await this.db.transaction(async (tx) => {
       await this.applier.claim(tx, ref, 0);
       const current = (await this.imports.find(ref, tx))!;
-      if (current.applyStartedAt) return;
+      if (current.applyStartedAt) throw new ImportInterrupted('another worker started applying');
       const version = await this.applier.directoryVersion(tx, ref.workspaceId);
       if (!current.plannedAt || current.plannedVersion !== version) {
         if (current.plannedAt) this.logger.log({ ...ref }, 'the directory changed since the preview: planning again');

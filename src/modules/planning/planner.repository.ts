@@ -19,6 +19,8 @@ export class PlannerRepository {
     const params = [ref.workspaceId, ref.importId];
     await tx.query(`UPDATE imports SET phase = 'planning', updated_at = now() WHERE workspace_id = $1 AND id = $2`, params);
     await tx.query(`DELETE FROM import_errors WHERE workspace_id = $1 AND import_id = $2 AND source = 'plan'`, params);
+    // Fresh statistics after staging, or the diff and the batched apply get poor plans.
+    await tx.query('ANALYZE staged_rows');
     await tx.query(`CREATE TEMP TABLE plan_rows ON COMMIT DROP AS ${classify(input)}`, params);
     await tx.query(`
       INSERT INTO import_errors (workspace_id, import_id, line, column_name, code, message, start_byte, end_byte, source)

@@ -22,6 +22,8 @@ export interface CsvProblem {
   column: number | null;
   startByte: number;
   endByte: number;
+  /** The line the next record starts on. */
+  nextLine: number;
   raw: string;
 }
 
@@ -150,7 +152,10 @@ export class CsvRecordReader {
     const line = this.line;
     const raw = firstLines(this.slice(startByte, endByte));
     this.advance(endByte);
-    this.out.push({ kind: 'problem', code: problem.code, message: describe(problem.code), line, column: problem.column, startByte, endByte, raw });
+    this.out.push({
+      kind: 'problem', code: problem.code, message: describe(problem.code), line, column: problem.column, startByte, endByte,
+      nextLine: this.line, raw,
+    });
   }
 
   private advance(to: number): void {

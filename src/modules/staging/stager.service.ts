@@ -42,12 +42,12 @@ export class Stager {
       });
       current = await this.mustFind(ref);
     }
-    this.logger.log({ ...ref, fromByte: current.stagedBytes, fromLine: current.stagedLines + 1 }, 'staging');
+    this.logger.log({ workspaceId: ref.workspaceId, importId: ref.importId, fromByte: current.stagedBytes, fromLine: current.stagedLines + 1 }, 'staging');
     await this.readFrom(current, running, stopping);
   }
 
   private async readFrom(current: ImportRecord, running: ImportState[], stopping: () => boolean): Promise<void> {
-    const ref: ImportRef = current;
+    const ref: ImportRef = { workspaceId: current.workspaceId, importId: current.importId };
     const delimiter = current.delimiter!;
     const mapper = new RowMapper(current.resolvedMapping!, current.config.key, current.headers!.length, delimiter);
     const reader = new CsvRecordReader({ delimiter, fromByte: current.stagedBytes, fromLine: current.stagedLines + 1 });
@@ -56,23 +56,21 @@ export class Stager {
     let rows: StagedRow[] = [];
     let errors: LineError[] = [];
 
-    const take = (items: CsvItem[]): void => {
-      for (const item of items) {
-        if (item.kind === 'problem') {
-          const column = item.column === null ? null : (current.headers![item.column] ?? null);
-          errors.push({
-            line: item.line, column, code: 'CSV_SYNTAX', raw: item.raw, startByte: item.startByte, endByte: item.endByte,
-            message: `Line ${item.line}${column ? `, column "${column}"` : ''}: ${item.message}.`,
-          });
-          continue;
-        }
-        const result = mapper.map(item);
-        if (result.row) rows.push(result.row);
-        errors.push(...result.errors);
+    const take = (item: CsvItem): void => {
+      if (item.kind === 'problem') {
+        const column = item.column === null ? null : (current.headers![item.column] ?? null);
+        errors.push({
+          line: item.line, column, code: 'CSV_SYNTAX', raw: item.raw, startByte: item.startByte, endByte: item.endByte,
+          message: `Line ${item.line}${column ? `, column "${column}"` : ''}: ${item.message}.`,
+        });
+        return;
       }
+      const result = mapper.map(item);
+      if (result.row) rows.push(result.row);
+      errors.push(...result.errors);
     };
-    const flush = async (finished: boolean): Promise<void> => {
-      const next = reader.next;
+    /** Commits what was read up to `next` (a record boundary) as one batch with its checkpoint. */
+    const flush = async (next: { byte: number; line: number }, finished: boolean): Promise<void> => {
       await this.db.transaction(async (tx) => {
         await this.staging.claim(tx, ref, running, checkpoint);
         await this.staging.writeRows(tx, ref, rows);
@@ -89,17 +87,19 @@ export class Stager {
       const bad = utf8.push(chunk);
       if (bad >= 0) throw notUtf8(reader.lineAt(bad, chunk), bad, chunk[bad - fed]);
       fed += chunk.length;
-      take(reader.push(chunk));
-      if (rows.length + errors.length >= this.env.batchSize) {
-        await flush(false);
-        if (stopping()) throw new WorkerStopping();
+      for (const item of reader.push(chunk)) {
+        take(item);
+        if (rows.length + errors.length >= this.env.batchSize) {
+          await flush({ byte: item.endByte, line: item.nextLine }, false);
+          if (stopping()) throw new WorkerStopping();
+        }
       }
     }
     const cut = utf8.end();
     if (cut >= 0) throw new FatalImportError(`The file ends in the middle of a character (byte ${cut}): it is not valid UTF-8. Save it as UTF-8 and upload it again.`);
-    take(reader.end());
-    await flush(true);
-    this.logger.log({ ...ref, bytes: reader.next.byte }, 'staged');
+    reader.end().forEach(take);
+    await flush(reader.next, true);
+    this.logger.log({ workspaceId: ref.workspaceId, importId: ref.importId, bytes: reader.next.byte }, 'staged');
   }
 
   private async mustFind(ref: ImportRef): Promise<ImportRecord> {

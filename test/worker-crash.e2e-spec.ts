@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Api } from './support/api-client.js';
+import { employeesCsv } from './support/employee-csv.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+
+const PEOPLE = 50_000;
+const WORKER_ENV = { ROSTERSYNC_BATCH_SIZE: '1000' };
+
+describe('a worker process killed with SIGKILL', () => {
+  let app: TestApp;
+  let worker: WorkerProcess | undefined;
+
+  beforeAll(async () => {
+    // The API alone in this process; the work happens in separate worker processes.
+    app = await startTestApp({ env: { ROLE: 'api' } });
+  });
+  afterAll(async () => {
+    await worker?.kill('SIGKILL');
+    await app.close();
+  });
+
+  it('loses nothing: the next worker resumes from the checkpoint, no person is written twice', async () => {
+    const api = new Api(app.baseUrl, await app.createKey('crash'));
+    const seed = employeesCsv(5_000, 'old');
+    const csv = employeesCsv(PEOPLE, 'new');
+
+    // Half the people already exist, so the import both updates and creates.
+    worker = await startWorkerProcess(app.db.url, WORKER_ENV);
+    const first = await api.upload(seed);
+    await api.request(first.body.id, 'IMPORT_PENDING');
+    await api.waitForState(first.body.id, 'COMPLETED');
+
+    const { body } = await api.upload(csv);
+    await api.request(body.id, 'IMPORT_PENDING');
+
+    // Killed once while reading the file, once while writing the directory.
+    await waitForRow(app, body.id, (row) => row.staged_lines > 1 && row.staged_at === null);
+    await worker.kill('SIGKILL');
+    const stagedAtKill = (await importRow(app, body.id)).staged_lines;
+    worker = await startWorkerProcess(app.db.url, WORKER_ENV);
+    await waitForRow(app, body.id, (row) => row.applied_line > 1);
+    const appliedBeforeKill = (await importRow(app, body.id)).applied_line;
+    await worker.kill('SIGKILL');
+    const appliedAtKill = (await importRow(app, body.id)).applied_line;
+    expect(appliedAtKill).toBeGreaterThanOrEqual(appliedBeforeKill);
+    expect(appliedAtKill).toBeLessThan(PEOPLE + 1);
+    worker = await startWorkerProcess(app.db.url, WORKER_ENV);
+
+    const done = await api.waitForState(body.id, 'COMPLETED', 120_000);
+    expect(stagedAtKill).toBeLessThan(PEOPLE + 1);
+    expect(done.counts).toMatchObject({ create: PEOPLE - 5_000, update: 5_000, error: 0 });
+    expect(done.applied).toEqual({ create: PEOPLE - 5_000, update: 5_000 });
+
+    const [stats] = await app.db.query<{ people: string; ids: string; emails: string; titled: string }>(
+      `SELECT count(*) AS people, count(DISTINCT external_id) AS ids, count(DISTINCT lower(email)) AS emails,
+              count(*) FILTER (WHERE title = 'Title new') AS titled
+         FROM users u JOIN workspaces w ON w.id = u.workspace_id WHERE w.name = 'crash'`,
+    );
+    expect(Number(stats.people)).toBe(PEOPLE);
+    expect(Number(stats.ids)).toBe(PEOPLE);
+    expect(Number(stats.emails)).toBe(PEOPLE);
+    expect(Number(stats.titled)).toBe(PEOPLE);
+    const [staged] = await app.db.query<{ n: string; lines: string }>(
+      'SELECT count(*) AS n, count(DISTINCT line) AS lines FROM staged_rows WHERE import_id = $1',
+      [body.id],
+    );
+    expect(Number(staged.n)).toBe(PEOPLE);
+    expect(Number(staged.lines)).toBe(PEOPLE);
+    expect((await api.get('/v1/users/E49999')).body).toMatchObject({ lastName: 'Last, 49999', email: 'person49999@example.com' });
+  }, 300_000);
+});
+
+interface ImportRow {
+  staged_lines: number;
+  staged_at: Date | null;
+  applied_line: number;
+  state: string;
+}
+
+async function importRow(app: TestApp, id: string): Promise<ImportRow> {
+  const [row] = await app.db.query<ImportRow>('SELECT state, staged_lines, staged_at, applied_line FROM imports WHERE id = $1', [id]);
+  return row;
+}
+
+async function waitForRow(app: TestApp, id: string, done: (row: ImportRow) => boolean): Promise<void> {
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    const row = await importRow(app, id);
+    if (done(row)) return;
+    if (row.state === 'COMPLETED' || row.state === 'FAILED') throw new Error(`import ended ${row.state} before the kill`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the import did not reach the moment to kill the worker');
+}
