@@ -148,6 +148,10 @@ describe('an import through the HTTP API', () => {
     const failed = await api.waitFor(body.id, (b) => b.state === 'FAILED');
     expect(failed.failureReason).toContain('No column maps to the key field "externalId"');
     expect(failed.failureReason).toContain('"Name", "Phone"');
+    // A retry is allowed from FAILED; this file fails again for the same reason.
+    expect((await api.request(body.id, 'IMPORT_PENDING')).status).toBe(200);
+    const again = await api.waitFor(body.id, (b) => b.state === 'FAILED' && 'IMPORT_PENDING' in (b.stateTimes as object));
+    expect(again.failureReason).toContain('No column maps to the key field');
   });
 
   it('needs a key, and an admin key to change anything', async () => {
