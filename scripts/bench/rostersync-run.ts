@@ -1,0 +1,108 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openAsBlob } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'main.js');
+
+export const BENCH_MAPPING = {
+  employee_id: 'externalId', email: 'email', first_name: 'firstName', last_name: 'lastName', display_name: 'displayName',
+  title: 'title', department: 'department', store: 'location', region: 'custom.region', country_code: 'custom.countryCode',
+  mobile: 'phone', manager_id: 'custom.managerId', group: 'custom.group',
+};
+
+export interface Processes {
+  baseUrl: string;
+  worker: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** The API and one worker as separate processes of the built app, as an operator runs them. */
+export async function startRostersync(databaseUrl: string, port: number, env: Record<string, string>): Promise<Processes> {
+  const common = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', ...env };
+  const api = await launch({ ...common, ROLE: 'api', PORT: String(port), HOST: '127.0.0.1' }, 'listening');
+  const worker = await launch({ ...common, ROLE: 'worker' }, 'worker is taking import jobs');
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    worker,
+    async stop(): Promise<void> {
+      for (const child of [api, worker]) {
+        child.kill('SIGTERM');
+        await new Promise((resolve) => child.once('exit', resolve));
+      }
+    },
+  };
+}
+
+function launch(env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (data: Buffer): void => {
+      output += data.toString();
+      if (output.includes(ready)) resolve(child);
+      if (output.length > 1e6) output = output.slice(-1e5);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`rostersync exited with ${code}:\n${output.slice(-4000)}`)));
+  });
+}
+
+/** Peak resident memory of a process so far (VmHWM), in MB. */
+export async function peakRssMb(pid: number): Promise<number> {
+  const status = await fs.readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+}
+
+export interface RunTimings {
+  upload: number;
+  preview: number;
+  apply: number;
+  total: number;
+  counts: Record<string, number>;
+}
+
+/** Upload → PREVIEW_PENDING → PREVIEW_READY → IMPORT_PENDING → COMPLETED, through the HTTP API. */
+export async function importThroughApi(baseUrl: string, key: string, file: string): Promise<RunTimings> {
+  const started = performance.now();
+  const form = new FormData();
+  form.append('file', await openAsBlob(file), path.basename(file));
+  form.append('config', JSON.stringify({ mapping: BENCH_MAPPING }));
+  const created = await call(baseUrl, key, 'POST', '/v1/imports', form);
+  const id = created.id as string;
+  const uploaded = performance.now();
+  await call(baseUrl, key, 'PATCH', `/v1/imports/${id}`, JSON.stringify({ state: 'PREVIEW_PENDING' }));
+  await waitFor(baseUrl, key, id, 'PREVIEW_READY');
+  const previewed = performance.now();
+  await call(baseUrl, key, 'PATCH', `/v1/imports/${id}`, JSON.stringify({ state: 'IMPORT_PENDING' }));
+  const done = await waitFor(baseUrl, key, id, 'COMPLETED');
+  const finished = performance.now();
+  return {
+    upload: (uploaded - started) / 1000,
+    preview: (previewed - uploaded) / 1000,
+    apply: (finished - previewed) / 1000,
+    total: (finished - started) / 1000,
+    counts: done.counts as Record<string, number>,
+  };
+}
+
+async function call(baseUrl: string, key: string, method: string, route: string, body?: FormData | string): Promise<Record<string, unknown>> {
+  const headers: Record<string, string> = { 'x-api-key': key };
+  if (typeof body === 'string') headers['content-type'] = 'application/json';
+  const response = await fetch(baseUrl + route, { method, body, headers });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (response.status >= 300) throw new Error(`${method} ${route}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+async function waitFor(baseUrl: string, key: string, id: string, state: string): Promise<Record<string, unknown>> {
+  for (;;) {
+    const current = await call(baseUrl, key, 'GET', `/v1/imports/${id}`);
+    if (current.state === state) return current;
+    if (current.state === 'FAILED' || current.state === 'CANCELLED') throw new Error(`import ${id} ended ${current.state}: ${current.failureReason}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
