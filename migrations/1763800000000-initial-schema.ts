@@ -75,6 +75,7 @@ export class InitialSchema1763800000000 implements MigrationInterface {
         resolved_mapping jsonb,
         staged_bytes bigint NOT NULL DEFAULT 0,
         staged_lines integer NOT NULL DEFAULT 0,
+        staged_count integer NOT NULL DEFAULT 0,
         staged_at timestamptz,
         planned_at timestamptz,
         planned_version bigint,
@@ -113,8 +114,18 @@ export class InitialSchema1763800000000 implements MigrationInterface {
         phone text,
         status text,
         custom jsonb,
-        op text,
-        user_id uuid,
+        PRIMARY KEY (workspace_id, import_id, line)
+      )`);
+
+    // The plan: only the lines that change the directory. Staged lines with neither a change nor
+    // an error are unchanged.
+    await db.query(`
+      CREATE TABLE import_changes (
+        workspace_id uuid NOT NULL,
+        import_id uuid NOT NULL,
+        line integer NOT NULL,
+        op text NOT NULL CHECK (op IN ('create', 'update')),
+        user_id bigint,
         changes jsonb,
         PRIMARY KEY (workspace_id, import_id, line)
       )`);
@@ -140,8 +151,10 @@ export class InitialSchema1763800000000 implements MigrationInterface {
 
     await db.query(`
       CREATE TABLE users (
-        workspace_id uuid NOT NULL REFERENCES workspaces (id),
-        id uuid NOT NULL DEFAULT gen_random_uuid(),
+        -- no foreign key: a per-row check would slow bulk writes, and rows only come from imports
+        workspace_id uuid NOT NULL,
+        -- sequential, so bulk inserts append to the primary key instead of splitting random pages
+        id bigint GENERATED ALWAYS AS IDENTITY,
         external_id text,
         email text,
         first_name text,
@@ -164,7 +177,7 @@ export class InitialSchema1763800000000 implements MigrationInterface {
   }
 
   async down(db: QueryRunner): Promise<void> {
-    for (const table of ['users', 'import_errors', 'staged_rows', 'imports', 'file_chunks', 'files', 'api_keys', 'workspaces']) {
+    for (const table of ['users', 'import_errors', 'import_changes', 'staged_rows', 'imports', 'file_chunks', 'files', 'api_keys', 'workspaces']) {
       await db.query(`DROP TABLE ${table}`);
     }
   }

@@ -38,42 +38,48 @@ export class ApplierRepository {
     );
   }
 
-  /** Writes the next `limit` planned rows after `afterLine`; null when none are left. */
+  /** Writes the next `limit` planned changes after `afterLine`; null when none are left. */
   async applyNext(tx: Tx, ref: ImportRef, mapping: MappedColumn[], afterLine: number, limit: number): Promise<AppliedBatch | null> {
     const params = [ref.workspaceId, ref.importId, afterLine];
-    const [bounds] = await tx.query<{ last_line: number | null; last_byte: string | null; created: string; updated: string }>(
-      `SELECT max(line) AS last_line, max(end_byte) AS last_byte,
-              count(*) FILTER (WHERE op = 'create') AS created, count(*) FILTER (WHERE op = 'update') AS updated
-         FROM (SELECT line, end_byte, op FROM staged_rows
-                WHERE workspace_id = $1 AND import_id = $2 AND line > $3 AND op IN ('create', 'update')
-                ORDER BY line LIMIT $4) AS batch`,
+    const [bounds] = await tx.query<{ last_line: number | null; created: string; updated: string }>(
+      `SELECT max(line) AS last_line, count(*) FILTER (WHERE op = 'create') AS created, count(*) FILTER (WHERE op = 'update') AS updated
+         FROM (SELECT line, op FROM import_changes
+                WHERE workspace_id = $1 AND import_id = $2 AND line > $3 ORDER BY line LIMIT $4) AS batch`,
       [...params, limit],
     );
     if (bounds.last_line === null) return null;
     const range = [...params, bounds.last_line];
     const fields = mappedFields(mapping);
     const columns = fields.filter((f) => f.column && f.column !== 'status').map((f) => f.column!);
-    const inRange = `s.workspace_id = $1 AND s.import_id = $2 AND s.line > $3 AND s.line <= $4`;
-    await tx.query(
-      `INSERT INTO users (workspace_id, ${columns.join(', ')}, status, custom, created_by_import, updated_by_import)
-       SELECT $1, ${columns.map((c) => `s.${c}`).join(', ')}, coalesce(s.status, 'active'),
-              coalesce(jsonb_strip_nulls(s.custom), '{}'), $2, $2
-         FROM staged_rows s WHERE ${inRange} AND s.op = 'create' ORDER BY s.line`,
-      range,
-    );
-    await tx.query(
-      `UPDATE users u
-          SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}${columns.length ? ',' : ''}
-              status = coalesce(s.status, u.status),
-              custom = CASE WHEN s.custom IS NULL THEN u.custom ELSE jsonb_strip_nulls(u.custom || s.custom) END,
-              updated_at = now(), updated_by_import = $2
-         FROM staged_rows s
-        WHERE ${inRange} AND s.op = 'update' AND u.workspace_id = $1 AND u.id = s.user_id`,
-      range,
+    const planned = `FROM import_changes c JOIN staged_rows s ON s.workspace_id = c.workspace_id AND s.import_id = c.import_id AND s.line = c.line
+       WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.line > $3 AND c.line <= $4`;
+    if (Number(bounds.created)) {
+      await tx.query(
+        `INSERT INTO users (workspace_id, ${columns.join(', ')}, status, custom, created_by_import, updated_by_import)
+         SELECT $1, ${columns.map((c) => `s.${c}`).join(', ')}, coalesce(s.status, 'active'),
+                coalesce(jsonb_strip_nulls(s.custom), '{}'), $2, $2
+         ${planned} AND c.op = 'create'`,
+        range,
+      );
+    }
+    if (Number(bounds.updated)) {
+      await tx.query(
+        `UPDATE users u
+            SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}${columns.length ? ',' : ''}
+                status = coalesce(s.status, u.status),
+                custom = CASE WHEN s.custom IS NULL THEN u.custom ELSE jsonb_strip_nulls(u.custom || s.custom) END,
+                updated_at = now(), updated_by_import = $2
+         ${planned} AND c.op = 'update' AND u.workspace_id = $1 AND u.id = c.user_id`,
+        range,
+      );
+    }
+    const [{ end_byte }] = await tx.query<{ end_byte: string }>(
+      'SELECT end_byte FROM staged_rows WHERE workspace_id = $1 AND import_id = $2 AND line = $3',
+      [ref.workspaceId, ref.importId, bounds.last_line],
     );
     const batch: AppliedBatch = {
       lastLine: bounds.last_line,
-      lastByte: Number(bounds.last_byte),
+      lastByte: Number(end_byte),
       created: Number(bounds.created),
       updated: Number(bounds.updated),
     };

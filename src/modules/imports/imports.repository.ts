@@ -95,10 +95,11 @@ export class ImportsRepository {
   async replaceConfig(tx: Tx, ref: ImportRef, config: ImportConfig): Promise<void> {
     await tx.query('DELETE FROM staged_rows WHERE workspace_id = $1 AND import_id = $2', [ref.workspaceId, ref.importId]);
     await tx.query('DELETE FROM import_errors WHERE workspace_id = $1 AND import_id = $2', [ref.workspaceId, ref.importId]);
+    await tx.query('DELETE FROM import_changes WHERE workspace_id = $1 AND import_id = $2', [ref.workspaceId, ref.importId]);
     await tx.query(
       `UPDATE imports
           SET config = $3, phase = 'waiting', headers = NULL, delimiter = NULL, resolved_mapping = NULL,
-              staged_bytes = 0, staged_lines = 0, staged_at = NULL, planned_at = NULL, planned_version = NULL,
+              staged_bytes = 0, staged_lines = 0, staged_count = 0, staged_at = NULL, planned_at = NULL, planned_version = NULL,
               counts = $4, updated_at = now()
         WHERE workspace_id = $1 AND id = $2`,
       [ref.workspaceId, ref.importId, config, ZERO_COUNTS],

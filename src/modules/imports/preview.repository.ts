@@ -25,12 +25,22 @@ export class PreviewRepository {
   async people(record: ImportRecord, op: PreviewOp | undefined, page: number, pageSize: number): Promise<Record<string, unknown>[]> {
     const fields = (record.resolvedMapping ?? []).filter((m) => standardField(m.field));
     const values = fields.map((m) => `'${m.field}', s.${standardField(m.field)!.column}`).join(', ');
+    // A staged line with no planned change and no plan error is unchanged.
+    const opExpr = `coalesce(c.op, CASE WHEN e.line IS NULL THEN 'unchanged' ELSE 'error' END)`;
     const rows = await this.db.query<{ line: number; key: string; op: string; changes: unknown; fields: Record<string, unknown> | null; custom: unknown }>(
-      `SELECT s.line, s.key, s.op, s.changes, s.custom,
-              CASE WHEN s.op = 'create' THEN jsonb_strip_nulls(jsonb_build_object(${values || "'_', NULL"})) END AS fields
-         FROM staged_rows s
-        WHERE s.workspace_id = $1 AND s.import_id = $2 AND ($3::text IS NULL OR s.op = $3) AND s.op <> 'error'
-        ORDER BY s.line LIMIT $4 OFFSET $5`,
+      `SELECT * FROM (
+         SELECT s.line, s.key, ${opExpr} AS op, c.changes, s.custom,
+                CASE WHEN c.op = 'create' THEN jsonb_strip_nulls(jsonb_build_object(${values || "'_', NULL"})) END AS fields
+           FROM staged_rows s
+           LEFT JOIN import_changes c ON c.workspace_id = s.workspace_id AND c.import_id = s.import_id AND c.line = s.line
+           LEFT JOIN LATERAL (SELECT e.line FROM import_errors e
+                               WHERE e.workspace_id = s.workspace_id AND e.import_id = s.import_id AND e.line = s.line AND e.source = 'plan'
+                               LIMIT 1) e ON true
+          WHERE s.workspace_id = $1 AND s.import_id = $2
+            AND ($3::text IS NULL OR ($3 IN ('create', 'update') AND c.op = $3) OR ($3 = 'unchanged' AND c.op IS NULL))
+       ) AS listed
+       WHERE op <> 'error' AND ($3::text IS NULL OR op = $3)
+       ORDER BY line LIMIT $4 OFFSET $5`,
       [record.workspaceId, record.importId, op ?? null, pageSize, (page - 1) * pageSize],
     );
     return rows.map((row) => {

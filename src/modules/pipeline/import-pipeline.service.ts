@@ -36,11 +36,13 @@ export class ImportPipeline {
     const { result } = await this.driver.send(ref, { type: 'PREVIEW_STARTED' });
     if (result.state !== 'CREATING_PREVIEW') return;
     await this.guard(ref, async () => {
-      await this.stager.stage(ref, ['CREATING_PREVIEW'], stopping);
-      await this.db.transaction(async (tx) => {
-        const current = await this.claimState(ref, 'CREATING_PREVIEW');
-        await this.planner.plan(tx, ref, { key: current.config.key, mapping: current.resolvedMapping! });
-      }, 'REPEATABLE READ');
+      await this.timed(ref, 'staged', () => this.stager.stage(ref, ['CREATING_PREVIEW'], stopping));
+      await this.timed(ref, 'planned', () =>
+        this.db.transaction(async (tx) => {
+          const current = await this.claimState(ref, 'CREATING_PREVIEW');
+          return this.planner.plan(tx, ref, { key: current.config.key, mapping: current.resolvedMapping! });
+        }, 'REPEATABLE READ'),
+      );
       await this.driver.send(ref, { type: 'PREVIEW_FINISHED' });
     });
   }
@@ -50,9 +52,9 @@ export class ImportPipeline {
     const { result } = await this.driver.send(ref, { type: 'IMPORT_STARTED' });
     if (result.state !== 'IMPORTING') return;
     await this.guard(ref, async () => {
-      await this.stager.stage(ref, ['IMPORTING'], stopping);
-      await this.bindPlan(ref);
-      await this.applyAll(ref, stopping);
+      await this.timed(ref, 'staged', () => this.stager.stage(ref, ['IMPORTING'], stopping));
+      await this.timed(ref, 'plan bound', () => this.bindPlan(ref));
+      await this.timed(ref, 'applied', () => this.applyAll(ref, stopping));
       await this.driver.send(ref, { type: 'IMPORT_FINISHED' }, (tx) => this.applier.finish(tx, ref));
     });
   }
@@ -94,7 +96,15 @@ export class ImportPipeline {
       line = batch.lastLine;
       if (stopping()) throw new WorkerStopping();
     }
-    this.logger.log({ ...ref, lastLine: line }, 'applied');
+  }
+
+  /** Runs a phase and logs how long it took, with what it returns (counts), as a milestone. */
+  private async timed<T>(ref: ImportRef, milestone: string, work: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    const result = await work();
+    const seconds = Math.round(performance.now() - started) / 1000;
+    this.logger.log({ workspaceId: ref.workspaceId, importId: ref.importId, seconds, ...(typeof result === 'object' ? { result } : {}) }, milestone);
+    return result;
   }
 
   private async claimState(ref: ImportRef, state: ImportRecord['state']): Promise<ImportRecord> {

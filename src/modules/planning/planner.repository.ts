@@ -10,8 +10,9 @@ export interface PlanInput {
 }
 
 /**
- * Plan: a set-based diff of the staged rows against the directory. Each row becomes create,
- * update (with the changed fields), unchanged or error; the directory is never loaded into memory.
+ * Plan: a set-based diff of the staged rows against the directory. Lines that would break a
+ * unique identifier become errors; lines that create or change a person go to import_changes
+ * with their changed fields; the rest are unchanged. The directory is never loaded into memory.
  */
 @Injectable()
 export class PlannerRepository {
@@ -19,18 +20,13 @@ export class PlannerRepository {
     const params = [ref.workspaceId, ref.importId];
     await tx.query(`UPDATE imports SET phase = 'planning', updated_at = now() WHERE workspace_id = $1 AND id = $2`, params);
     await tx.query(`DELETE FROM import_errors WHERE workspace_id = $1 AND import_id = $2 AND source = 'plan'`, params);
-    // Fresh statistics after staging, or the diff and the batched apply get poor plans.
-    await tx.query('ANALYZE staged_rows');
-    await tx.query(`CREATE TEMP TABLE plan_rows ON COMMIT DROP AS ${classify(input)}`, params);
-    await tx.query(`
-      INSERT INTO import_errors (workspace_id, import_id, line, column_name, code, message, start_byte, end_byte, source)
-      SELECT $1, $2, line, error_column, error_code, error_message, start_byte, end_byte, 'plan'
-        FROM plan_rows WHERE error_code IS NOT NULL`, params);
-    await tx.query(`
-      UPDATE staged_rows s SET op = p.op, user_id = p.user_id, changes = p.changes
-        FROM plan_rows p
-       WHERE s.workspace_id = $1 AND s.import_id = $2 AND s.line = p.line
-         AND (s.op, s.user_id, s.changes) IS DISTINCT FROM (p.op, p.user_id, p.changes)`, params);
+    await tx.query(`DELETE FROM import_changes WHERE workspace_id = $1 AND import_id = $2`, params);
+    // Fresh statistics after staging (and after the last import's writes), or the joins below get
+    // nested-loop plans that take minutes instead of seconds.
+    await tx.query('ANALYZE staged_rows, users');
+    for (const sql of conflictChecks(input)) await tx.query(sql, params);
+    await tx.query(changesSql(input), params);
+    await tx.query('ANALYZE import_changes');
     const counts = await this.count(tx, ref);
     await tx.query(
       `UPDATE imports
@@ -43,66 +39,85 @@ export class PlannerRepository {
   }
 
   private async count(tx: Tx, ref: ImportRef): Promise<OpCounts> {
-    const params = [ref.workspaceId, ref.importId];
-    const rows = await tx.query<{ op: keyof OpCounts; n: string }>(
-      `SELECT op, count(*) AS n FROM staged_rows WHERE workspace_id = $1 AND import_id = $2 AND op <> 'error' GROUP BY op`,
-      params,
+    const [row] = await tx.query<{ staged: number; creates: string; updates: string; blocked: string; error_lines: string }>(
+      `SELECT i.staged_count AS staged,
+              (SELECT count(*) FROM import_changes c WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.op = 'create') AS creates,
+              (SELECT count(*) FROM import_changes c WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.op = 'update') AS updates,
+              (SELECT count(DISTINCT line) FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.source = 'plan') AS blocked,
+              (SELECT count(DISTINCT line) FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2) AS error_lines
+         FROM imports i WHERE i.workspace_id = $1 AND i.id = $2`,
+      [ref.workspaceId, ref.importId],
     );
-    const [errors] = await tx.query<{ n: string }>(
-      `SELECT count(DISTINCT line) AS n FROM import_errors WHERE workspace_id = $1 AND import_id = $2`,
-      params,
-    );
-    const counts: OpCounts = { ...ZERO_COUNTS, error: Number(errors.n) };
-    for (const row of rows) counts[row.op] = Number(row.n);
-    return counts;
+    const create = Number(row.creates);
+    const update = Number(row.updates);
+    return { ...ZERO_COUNTS, create, update, unchanged: row.staged - create - update - Number(row.blocked), error: Number(row.error_lines) };
   }
 }
 
-/** One row per staged row: its op, its person, its changes, or the reason it cannot be applied. */
-function classify({ key, mapping }: PlanInput): string {
-  const fields = mappedFields(mapping);
+const STAGED = 's.workspace_id = $1 AND s.import_id = $2';
+const NOT_BLOCKED = `NOT EXISTS (SELECT 1 FROM import_errors e
+  WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.source = 'plan' AND e.line = s.line)`;
+
+function insertError(select: string): string {
+  return `INSERT INTO import_errors (workspace_id, import_id, line, column_name, code, message, start_byte, end_byte, source)
+          SELECT $1, $2, line, column_name, code, message, start_byte, end_byte, 'plan' FROM (${select}) AS found`;
+}
+
+/**
+ * Lines that cannot be applied: a key already used by an earlier line, and (for the other unique
+ * identifier) a value already on an earlier line or held by another person in the directory.
+ * Duplicates are found by hash aggregation, not by sorting every line.
+ */
+function conflictChecks({ key, mapping }: PlanInput): string[] {
   const keyColumn = literal(mapping.find((m) => m.field === key)!.column);
-  const diff = fields.map((f) => `(${literal(f.name)}, ${f.current}, ${f.incoming})`).join(', ');
-  // The other unique identifier: email when people are keyed by externalId, and the reverse.
-  const other = key === 'email' ? mapping.find((m) => m.field === 'externalId') : mapping.find((m) => m.field === 'email');
-  const otherExpr = key === 'email' ? 's.external_id' : 'lower(s.email)';
-  const otherOwner = key === 'email' ? 'o.external_id = s.external_id AND lower(o.email) IS DISTINCT FROM s.key' : 'lower(o.email) = lower(s.email) AND o.external_id IS DISTINCT FROM s.key';
-  const otherName = key === 'email' ? 'externalId' : 'email';
-  const otherCode = key === 'email' ? 'EXTERNAL_ID_IN_USE' : 'EMAIL_IN_USE';
-  const otherChecks = other
-    ? `
-      WHEN c.other_first < c.line THEN jsonb_build_array(${literal(otherCode)}, ${literal(other.column)},
-        format('Line %s: the ${otherName} "%s" is already on line %s of this file. Each person needs their own ${otherName}; correct one of the lines.', c.line, c.other_value, c.other_first))
-      WHEN c.other_owner IS NOT NULL THEN jsonb_build_array(${literal(otherCode)}, ${literal(other.column)},
-        format('Line %s: the ${otherName} "%s" belongs to another person in the directory (${key === 'email' ? 'email' : 'externalId'} "%s"). Correct the line, or change that person first.', c.line, c.other_value, c.other_owner))`
-    : '';
-  return `
-    WITH candidates AS (
-      SELECT s.line, s.key, s.start_byte, s.end_byte, u.id AS user_id,
-             min(s.line) OVER (PARTITION BY s.key) AS key_first,
-             ${other ? `CASE WHEN ${otherExpr} IS NOT NULL THEN min(s.line) OVER (PARTITION BY ${otherExpr}) END` : 'NULL::int'} AS other_first,
-             ${other ? (key === 'email' ? 's.external_id' : 's.email') : 'NULL::text'} AS other_value,
-             ${other ? `(SELECT ${key === 'email' ? 'o.email' : 'o.external_id'} FROM users o WHERE o.workspace_id = $1 AND ${otherOwner} LIMIT 1)` : 'NULL::text'} AS other_owner,
-             CASE WHEN u.id IS NOT NULL THEN (
-               SELECT jsonb_object_agg(f.name, jsonb_build_object('from', f.old, 'to', f.new))
-                 FROM (VALUES ${diff}) AS f (name, old, new)
-                WHERE f.old IS DISTINCT FROM f.new) END AS changes
+  const checks = [
+    insertError(`
+      SELECT s.line, ${keyColumn} AS column_name, 'DUPLICATE_KEY' AS code, s.start_byte, s.end_byte,
+             format('Line %s repeats the ${key} "%s" of line %s: each person may appear once. Remove or merge one of the lines.', s.line, s.key, d.first_line) AS message
         FROM staged_rows s
-        LEFT JOIN users u ON u.workspace_id = $1 AND ${keyJoin(key)}
-       WHERE s.workspace_id = $1 AND s.import_id = $2
-    ), judged AS (
-      SELECT c.*, CASE
-        WHEN c.key_first < c.line THEN jsonb_build_array('DUPLICATE_KEY', ${keyColumn},
-          format('Line %s repeats the ${key} "%s" of line %s: each person may appear once. Remove or merge one of the lines.', c.line, c.key, c.key_first))
-        ${otherChecks}
-      END AS problem
-      FROM candidates c
-    )
-    SELECT line, start_byte, end_byte,
-           CASE WHEN problem IS NOT NULL THEN 'error' WHEN user_id IS NULL THEN 'create'
-                WHEN changes IS NULL THEN 'unchanged' ELSE 'update' END AS op,
-           user_id,
-           CASE WHEN problem IS NULL THEN changes END AS changes,
-           problem->>0 AS error_code, problem->>1 AS error_column, problem->>2 AS error_message
-      FROM judged`;
+        JOIN (SELECT key, min(line) AS first_line FROM staged_rows s WHERE ${STAGED} GROUP BY key HAVING count(*) > 1) d ON d.key = s.key
+       WHERE ${STAGED} AND s.line > d.first_line`),
+  ];
+  const other = mapping.find((m) => m.field === (key === 'email' ? 'externalId' : 'email'));
+  if (!other) return checks;
+  const name = key === 'email' ? 'externalId' : 'email';
+  const code = literal(key === 'email' ? 'EXTERNAL_ID_IN_USE' : 'EMAIL_IN_USE');
+  const value = key === 'email' ? 's.external_id' : 'lower(s.email)';
+  const ownerJoin = key === 'email'
+    ? 'o.workspace_id = $1 AND o.external_id = s.external_id AND lower(o.email) IS DISTINCT FROM s.key'
+    : 'o.workspace_id = $1 AND lower(o.email) = lower(s.email) AND o.external_id IS DISTINCT FROM s.key';
+  const ownerName = key === 'email' ? 'o.email' : 'o.external_id';
+  checks.push(
+    insertError(`
+      SELECT s.line, ${literal(other.column)} AS column_name, ${code} AS code, s.start_byte, s.end_byte,
+             format('Line %s: the ${name} "%s" is already on line %s of this file. Each person needs their own ${name}; correct one of the lines.', s.line, ${key === 'email' ? 's.external_id' : 's.email'}, d.first_line) AS message
+        FROM staged_rows s
+        JOIN (SELECT ${value} AS value, min(line) AS first_line FROM staged_rows s
+               WHERE ${STAGED} AND ${value} IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d ON d.value = ${value}
+       WHERE ${STAGED} AND s.line > d.first_line AND ${NOT_BLOCKED}`),
+    insertError(`
+      SELECT s.line, ${literal(other.column)} AS column_name, ${code} AS code, s.start_byte, s.end_byte,
+             format('Line %s: the ${name} "%s" belongs to another person in the directory (${key === 'email' ? 'email' : 'externalId'} "%s"). Correct the line, or change that person first.', s.line, ${key === 'email' ? 's.external_id' : 's.email'}, ${ownerName}) AS message
+        FROM staged_rows s JOIN users o ON ${ownerJoin}
+       WHERE ${STAGED} AND ${NOT_BLOCKED}`),
+  );
+  return checks;
+}
+
+/** Creates, and updates with each changed field as {from, to}; unchanged lines are not stored. */
+function changesSql({ key, mapping }: PlanInput): string {
+  const fields = mappedFields(mapping);
+  const current = fields.map((f) => f.current).join(', ');
+  const incoming = fields.map((f) => f.incoming).join(', ');
+  const diff = fields.map((f) => `(${literal(f.name)}, ${f.current}, ${f.incoming})`).join(', ');
+  return `
+    INSERT INTO import_changes (workspace_id, import_id, line, op, user_id, changes)
+    SELECT $1, $2, s.line, CASE WHEN u.id IS NULL THEN 'create' ELSE 'update' END, u.id,
+           CASE WHEN u.id IS NOT NULL THEN (
+             SELECT jsonb_object_agg(f.name, jsonb_build_object('from', f.old, 'to', f.new))
+               FROM (VALUES ${diff}) AS f (name, old, new) WHERE f.old IS DISTINCT FROM f.new) END
+      FROM staged_rows s
+      LEFT JOIN users u ON u.workspace_id = $1 AND ${keyJoin(key)}
+     WHERE ${STAGED} AND ${NOT_BLOCKED}
+       AND (u.id IS NULL OR ROW(${current}) IS DISTINCT FROM ROW(${incoming}))`;
 }

@@ -69,17 +69,25 @@ export class Stager {
       if (result.row) rows.push(result.row);
       errors.push(...result.errors);
     };
-    /** Commits what was read up to `next` (a record boundary) as one batch with its checkpoint. */
+    /**
+     * Hands what was read up to `next` (a record boundary) to the database as one batch with its
+     * checkpoint, and returns while it commits: the next batch is parsed meanwhile. Batches commit
+     * strictly in order; a failed one fails the next await.
+     */
+    let committing: Promise<void> = Promise.resolve();
     const flush = async (next: { byte: number; line: number }, finished: boolean): Promise<void> => {
-      await this.db.transaction(async (tx) => {
-        await this.staging.claim(tx, ref, running, checkpoint);
-        await this.staging.writeRows(tx, ref, rows);
-        await this.staging.writeErrors(tx, ref, errors, 'stage');
-        await this.staging.saveCheckpoint(tx, ref, { bytes: next.byte, lines: next.line - 1 }, finished);
-      });
-      checkpoint = next.byte;
+      const batch = { rows, errors, expected: checkpoint };
       rows = [];
       errors = [];
+      checkpoint = next.byte;
+      await committing;
+      committing = this.db.transaction(async (tx) => {
+        await this.staging.claim(tx, ref, running, batch.expected);
+        await this.staging.writeRows(tx, ref, batch.rows);
+        await this.staging.writeErrors(tx, ref, batch.errors, 'stage');
+        await this.staging.saveCheckpoint(tx, ref, { bytes: next.byte, lines: next.line - 1 }, batch.rows.length, finished);
+      });
+      committing.catch(() => undefined); // observed by the next await
     };
 
     let fed = current.stagedBytes;
@@ -91,7 +99,10 @@ export class Stager {
         take(item);
         if (rows.length + errors.length >= this.env.batchSize) {
           await flush({ byte: item.endByte, line: item.nextLine }, false);
-          if (stopping()) throw new WorkerStopping();
+          if (stopping()) {
+            await committing;
+            throw new WorkerStopping();
+          }
         }
       }
     }
@@ -99,6 +110,7 @@ export class Stager {
     if (cut >= 0) throw new FatalImportError(`The file ends in the middle of a character (byte ${cut}): it is not valid UTF-8. Save it as UTF-8 and upload it again.`);
     reader.end().forEach(take);
     await flush(reader.next, true);
+    await committing;
     this.logger.log({ workspaceId: ref.workspaceId, importId: ref.importId, bytes: reader.next.byte }, 'staged');
   }
 

@@ -76,11 +76,12 @@ export class StagingRepository {
     );
   }
 
-  async saveCheckpoint(tx: Tx, ref: ImportRef, checkpoint: Checkpoint, finished: boolean): Promise<void> {
+  async saveCheckpoint(tx: Tx, ref: ImportRef, checkpoint: Checkpoint, rows: number, finished: boolean): Promise<void> {
     await tx.query(
-      `UPDATE imports SET staged_bytes = $3, staged_lines = $4, staged_at = CASE WHEN $5 THEN now() END, updated_at = now()
+      `UPDATE imports SET staged_bytes = $3, staged_lines = $4, staged_count = staged_count + $5,
+              staged_at = CASE WHEN $6 THEN now() END, updated_at = now()
         WHERE workspace_id = $1 AND id = $2`,
-      [ref.workspaceId, ref.importId, checkpoint.bytes, checkpoint.lines, finished],
+      [ref.workspaceId, ref.importId, checkpoint.bytes, checkpoint.lines, rows, finished],
     );
   }
 }
