@@ -70,6 +70,8 @@ export class InitialSchema1763800000000 implements MigrationInterface {
         state_times jsonb NOT NULL DEFAULT '{}',
         failure_reason text,
         phase text NOT NULL DEFAULT 'waiting',
+        -- the job attempt that owns the import: every batch of another attempt is refused
+        attempt text,
         headers jsonb,
         delimiter text,
         resolved_mapping jsonb,

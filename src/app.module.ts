@@ -28,7 +28,7 @@ export class AppModule {
             redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
           },
         }),
-        DatabaseModule.forRoot(databaseUrl),
+        DatabaseModule.forRoot(databaseUrl, env.idleTransactionSeconds),
         QueueModule,
         AuthModule,
         ...api,

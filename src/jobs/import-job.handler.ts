@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'pg-boss';
-import { ImportPipeline } from '../modules/pipeline/import-pipeline.service.js';
+import { ImportPipeline, type Attempt } from '../modules/pipeline/import-pipeline.service.js';
 import { WorkerStopping } from '../modules/staging/pipeline-errors.js';
 import { BossService } from './boss.service.js';
 import { APPLY_QUEUE, RETRY_LIMIT, type ImportJobData } from './queues.js';
@@ -21,11 +21,11 @@ export class ImportJobHandler {
   ) {}
 
   async preview(job: Job<ImportJobData>): Promise<void> {
-    await this.run(job, () => this.pipeline.preview(job.data, this.stopCheck(job)));
+    await this.run(job, () => this.pipeline.preview(job.data, this.attempt(job)));
   }
 
   async apply(job: Job<ImportJobData>): Promise<void> {
-    await this.run(job, () => this.pipeline.apply(job.data, this.stopCheck(job)));
+    await this.run(job, () => this.pipeline.apply(job.data, this.attempt(job)));
   }
 
   private async run(job: Job<ImportJobData>, work: () => Promise<void>): Promise<void> {
@@ -43,8 +43,8 @@ export class ImportJobHandler {
     }
   }
 
-  private stopCheck(job: Job<ImportJobData>): () => boolean {
-    return () => this.shutdown.requested || job.signal.aborted;
+  private attempt(job: Job<ImportJobData>): Attempt {
+    return { id: `${job.id}/${job.retryCount}`, stopping: () => this.shutdown.requested || job.signal.aborted };
   }
 
   /** A job whose worker died on its last attempt: fail the import, unblock the workspace's queue. */

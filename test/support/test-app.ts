@@ -54,5 +54,6 @@ export function testEnv(databaseUrl: string): Record<string, string> {
     ROSTERSYNC_JOB_POLLING_SECONDS: '0.5',
     ROSTERSYNC_JOB_MONITOR_SECONDS: '2',
     ROSTERSYNC_JOB_HEARTBEAT_SECONDS: '10',
+    ROSTERSYNC_IDLE_TRANSACTION_SECONDS: '10',
   };
 }

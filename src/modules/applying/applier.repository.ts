@@ -2,7 +2,6 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/database.js';
 import type { MappedColumn } from '../imports/import-config.js';
 import type { ImportRef } from '../imports/import-record.js';
-import { ImportInterrupted } from '../staging/pipeline-errors.js';
 import { mappedFields } from '../planning/mapped-fields.js';
 
 export interface AppliedBatch {
@@ -15,16 +14,6 @@ export interface AppliedBatch {
 /** Apply: writes planned rows to the directory, a range of lines per transaction. */
 @Injectable()
 export class ApplierRepository {
-  /** Locks the import and checks it is still IMPORTING with its checkpoint where this job left it. */
-  async claim(tx: Tx, ref: ImportRef, expectedLine: number): Promise<void> {
-    const [row] = await tx.query<{ state: string; applied_line: number }>(
-      'SELECT state, applied_line FROM imports WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
-      [ref.workspaceId, ref.importId],
-    );
-    if (!row || row.state !== 'IMPORTING') throw new ImportInterrupted(`import is ${row?.state ?? 'gone'}`);
-    if (row.applied_line !== expectedLine) throw new ImportInterrupted('another worker moved the checkpoint');
-  }
-
   /** The current directory version; a plan made at another version is stale. */
   async directoryVersion(tx: Tx, workspaceId: string): Promise<number> {
     const [row] = await tx.query<{ v: string }>('SELECT directory_version AS v FROM workspaces WHERE id = $1', [workspaceId]);

@@ -23,6 +23,8 @@ export interface Env {
   /** How often an idle worker polls for jobs. */
   jobPollingSeconds: number;
   maxUploadBytes: number;
+  /** A session idle inside a transaction this long is ended by PostgreSQL (a frozen worker's locks). */
+  idleTransactionSeconds: number;
 }
 
 export class EnvError extends Error {}
@@ -53,6 +55,7 @@ export function loadEnv(source: Source = process.env): Env {
     jobMonitorSeconds: integer(source, 'ROSTERSYNC_JOB_MONITOR_SECONDS', 5, 1, 3600),
     jobPollingSeconds: number(source, 'ROSTERSYNC_JOB_POLLING_SECONDS', 1, 0.5, 60),
     maxUploadBytes: integer(source, 'ROSTERSYNC_MAX_UPLOAD_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    idleTransactionSeconds: integer(source, 'ROSTERSYNC_IDLE_TRANSACTION_SECONDS', 60, 5, 86_400),
   };
 }
 

@@ -4,7 +4,7 @@ import { InitialSchema1763800000000 } from '../../../migrations/1763800000000-in
 /** Migrations in the order they run; each is reviewable SQL in migrations/. */
 export const MIGRATIONS = [InitialSchema1763800000000];
 
-export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions {
+export function dataSourceOptions(url: string, poolSize = 20, idleTransactionSeconds = 60): DataSourceOptions {
   return {
     type: 'postgres',
     url,
@@ -14,6 +14,10 @@ export function dataSourceOptions(url: string, poolSize = 20): DataSourceOptions
     synchronize: false,
     logging: false,
     poolSize,
-    extra: { application_name: 'rostersync' },
+    extra: {
+      application_name: 'rostersync',
+      // A worker frozen mid-transaction (SIGSTOP, a stalled VM) must not hold an import's lock forever.
+      options: `-c idle_in_transaction_session_timeout=${idleTransactionSeconds * 1000}`,
+    },
   };
 }

@@ -9,10 +9,10 @@ export const DATABASE_URL = Symbol('DATABASE_URL');
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(url: string): DynamicModule {
+  static forRoot(url: string, idleTransactionSeconds: number): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url), migrationsRun: false })],
+      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url, 20, idleTransactionSeconds), migrationsRun: false })],
       providers: [Database, { provide: DATABASE_URL, useValue: url }],
       exports: [Database, DATABASE_URL],
     };

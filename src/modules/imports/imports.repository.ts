@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { ImportState } from '../../state/import.machine.js';
 import type { TransitionResult } from '../../state/import-snapshot.js';
 import { Database, type Tx } from '../database/database.js';
+import { ImportInterrupted } from '../staging/pipeline-errors.js';
 import type { ImportConfig } from './import-config.js';
 import { ZERO_COUNTS, type ImportRecord, type ImportRef } from './import-record.js';
 
@@ -17,6 +18,12 @@ export interface NewImport {
   requestedByKey: string;
   idempotencyKey: string | null;
   initial: TransitionResult;
+}
+
+export interface ClaimedImport {
+  state: ImportState;
+  stagedBytes: number;
+  appliedLine: number;
 }
 
 export interface ImportPage {
@@ -63,6 +70,25 @@ export class ImportsRepository {
       ref.workspaceId, ref.importId,
     ]);
     return row ? toRecord(row) : undefined;
+  }
+
+  /**
+   * Locks the import for a batch of `attempt` and checks the batch may go on: the import is in one
+   * of `states` and no later attempt (a worker that took over a job thought dead) owns it.
+   */
+  async claim(tx: Tx, ref: ImportRef, states: ImportState[], attempt: string): Promise<ClaimedImport> {
+    const [row] = await tx.query<{ state: ImportState; attempt: string | null; staged_bytes: string; applied_line: number }>(
+      'SELECT state, attempt, staged_bytes, applied_line FROM imports WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
+      [ref.workspaceId, ref.importId],
+    );
+    if (!row || !states.includes(row.state)) throw new ImportInterrupted(`import is ${row?.state ?? 'gone'}`);
+    if (row.attempt !== attempt) throw new ImportInterrupted(`attempt ${row.attempt} took the import over from ${attempt}`);
+    return { state: row.state, stagedBytes: Number(row.staged_bytes), appliedLine: row.applied_line };
+  }
+
+  /** Makes `attempt` the owner of the import; batches of earlier attempts are refused from now on. */
+  async takeOver(ref: ImportRef, attempt: string): Promise<void> {
+    await this.db.query('UPDATE imports SET attempt = $3 WHERE workspace_id = $1 AND id = $2', [ref.workspaceId, ref.importId, attempt]);
   }
 
   async list(workspaceId: string, state: ImportState | undefined, page: number, pageSize: number): Promise<ImportPage> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
-import { Database } from '../database/database.js';
+import { Database, type Tx } from '../database/database.js';
 import { ApplierRepository } from '../applying/applier.repository.js';
 import { ImportDriver } from '../imports/import-driver.js';
 import type { ImportRecord, ImportRef } from '../imports/import-record.js';
@@ -10,8 +10,12 @@ import { PlannerRepository } from '../planning/planner.repository.js';
 import { FatalImportError, ImportInterrupted, WorkerStopping } from '../staging/pipeline-errors.js';
 import { Stager } from '../staging/stager.service.js';
 
-/** What a job may call between batches to learn it should stop (worker shutting down). */
-export type StopCheck = () => boolean;
+/** The job attempt running a phase, and how it learns it should stop (worker shutting down). */
+export interface Attempt {
+  /** Unique per job attempt: the owner every batch is fenced on. */
+  id: string;
+  stopping: () => boolean;
+}
 
 /**
  * The phases of an import, each resumable from its checkpoint: stage the file, plan the changes,
@@ -32,30 +36,36 @@ export class ImportPipeline {
   ) {}
 
   /** PREVIEW_PENDING → CREATING_PREVIEW → PREVIEW_READY: stage and plan, nothing written to the directory. */
-  async preview(ref: ImportRef, stopping: StopCheck): Promise<void> {
+  async preview(ref: ImportRef, attempt: Attempt): Promise<void> {
     const { result } = await this.driver.send(ref, { type: 'PREVIEW_STARTED' });
     if (result.state !== 'CREATING_PREVIEW') return;
+    await this.imports.takeOver(ref, attempt.id);
     await this.guard(ref, async () => {
-      await this.timed(ref, 'staged', () => this.stager.stage(ref, ['CREATING_PREVIEW'], stopping));
+      await this.timed(ref, 'staged', () => this.stager.stage(ref, ['CREATING_PREVIEW'], attempt.id, attempt.stopping));
       await this.timed(ref, 'planned', () =>
         this.db.transaction(async (tx) => {
-          const current = await this.claimState(ref, 'CREATING_PREVIEW');
+          await this.imports.claim(tx, ref, ['CREATING_PREVIEW'], attempt.id);
+          const current = (await this.imports.find(ref, tx))!;
           return this.planner.plan(tx, ref, { key: current.config.key, mapping: current.resolvedMapping! });
         }, 'REPEATABLE READ'),
       );
-      await this.driver.send(ref, { type: 'PREVIEW_FINISHED' });
+      await this.driver.send(ref, { type: 'PREVIEW_FINISHED' }, (tx) => this.fence(tx, ref, 'CREATING_PREVIEW', attempt.id));
     });
   }
 
   /** IMPORT_PENDING → IMPORTING → COMPLETED: stage and plan if not done (or stale), then apply. */
-  async apply(ref: ImportRef, stopping: StopCheck): Promise<void> {
+  async apply(ref: ImportRef, attempt: Attempt): Promise<void> {
     const { result } = await this.driver.send(ref, { type: 'IMPORT_STARTED' });
     if (result.state !== 'IMPORTING') return;
+    await this.imports.takeOver(ref, attempt.id);
     await this.guard(ref, async () => {
-      await this.timed(ref, 'staged', () => this.stager.stage(ref, ['IMPORTING'], stopping));
-      await this.timed(ref, 'plan bound', () => this.bindPlan(ref));
-      await this.timed(ref, 'applied', () => this.applyAll(ref, stopping));
-      await this.driver.send(ref, { type: 'IMPORT_FINISHED' }, (tx) => this.applier.finish(tx, ref));
+      await this.timed(ref, 'staged', () => this.stager.stage(ref, ['IMPORTING'], attempt.id, attempt.stopping));
+      await this.timed(ref, 'plan bound', () => this.bindPlan(ref, attempt.id));
+      await this.timed(ref, 'applied', () => this.applyAll(ref, attempt));
+      await this.driver.send(ref, { type: 'IMPORT_FINISHED' }, async (tx) => {
+        await this.fence(tx, ref, 'IMPORTING', attempt.id);
+        await this.applier.finish(tx, ref);
+      });
     });
   }
 
@@ -69,10 +79,10 @@ export class ImportPipeline {
    * the workspace applied in between): then it is made again first. Applies of a workspace run one
    * at a time, so nothing changes the directory between this check and the first batch.
    */
-  private async bindPlan(ref: ImportRef): Promise<void> {
+  private async bindPlan(ref: ImportRef, attempt: string): Promise<void> {
     if ((await this.imports.find(ref))?.applyStartedAt) return; // resuming: the plan is already bound
     await this.db.transaction(async (tx) => {
-      await this.applier.claim(tx, ref, 0);
+      await this.imports.claim(tx, ref, ['IMPORTING'], attempt);
       const current = (await this.imports.find(ref, tx))!;
       if (current.applyStartedAt) throw new ImportInterrupted('another worker started applying');
       const version = await this.applier.directoryVersion(tx, ref.workspaceId);
@@ -84,18 +94,25 @@ export class ImportPipeline {
     });
   }
 
-  private async applyAll(ref: ImportRef, stopping: StopCheck): Promise<void> {
+  private async applyAll(ref: ImportRef, attempt: Attempt): Promise<void> {
     const current = (await this.imports.find(ref))!;
     let line = current.appliedLine;
     for (;;) {
       const batch = await this.db.transaction(async (tx) => {
-        await this.applier.claim(tx, ref, line);
+        const claimed = await this.imports.claim(tx, ref, ['IMPORTING'], attempt.id);
+        if (claimed.appliedLine !== line) throw new ImportInterrupted('another worker moved the checkpoint');
         return this.applier.applyNext(tx, ref, current.resolvedMapping!, line, this.env.batchSize);
       });
       if (!batch) break;
       line = batch.lastLine;
-      if (stopping()) throw new WorkerStopping();
+      if (attempt.stopping()) throw new WorkerStopping();
     }
+  }
+
+  /** A worker's closing event counts only from the attempt that owns the import. */
+  private async fence(tx: Tx, ref: ImportRef, state: ImportRecord['state'], attempt: string): Promise<void> {
+    const [row] = await tx.query<{ attempt: string | null }>('SELECT attempt FROM imports WHERE workspace_id = $1 AND id = $2', [ref.workspaceId, ref.importId]);
+    if (row?.attempt !== attempt) throw new ImportInterrupted(`attempt ${row?.attempt} took the import over from ${attempt} (${state})`);
   }
 
   /** Runs a phase and logs how long it took, with what it returns (counts), as a milestone. */
@@ -105,12 +122,6 @@ export class ImportPipeline {
     const seconds = Math.round(performance.now() - started) / 1000;
     this.logger.log({ workspaceId: ref.workspaceId, importId: ref.importId, seconds, ...(typeof result === 'object' ? { result } : {}) }, milestone);
     return result;
-  }
-
-  private async claimState(ref: ImportRef, state: ImportRecord['state']): Promise<ImportRecord> {
-    const current = await this.imports.find(ref);
-    if (!current || current.state !== state) throw new ImportInterrupted(`import is ${current?.state ?? 'gone'}`);
-    return current;
   }
 
   /** Fatal problems fail the import; an interrupted job just stops; anything else is retried. */

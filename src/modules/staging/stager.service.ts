@@ -2,14 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ImportState } from '../../state/import.machine.js';
 import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
-import { Database } from '../database/database.js';
+import { Database, type Tx } from '../database/database.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import type { ImportRecord, ImportRef } from '../imports/import-record.js';
 import { ImportsRepository } from '../imports/imports.repository.js';
 import { CsvRecordReader, type CsvItem } from './csv-record-reader.js';
 import { notUtf8, readHeader } from './header-reader.js';
 import type { LineError } from './line-error.js';
-import { FatalImportError, WorkerStopping } from './pipeline-errors.js';
+import { FatalImportError, ImportInterrupted, WorkerStopping } from './pipeline-errors.js';
 import { RowMapper, type StagedRow } from './row-mapper.js';
 import { StagingRepository } from './staging.repository.js';
 import { Utf8Validator } from './utf8-validator.js';
@@ -30,23 +30,23 @@ export class Stager {
     private readonly staging: StagingRepository,
   ) {}
 
-  async stage(ref: ImportRef, running: ImportState[], stopping: () => boolean): Promise<void> {
+  async stage(ref: ImportRef, running: ImportState[], attempt: string, stopping: () => boolean): Promise<void> {
     let current = await this.mustFind(ref);
     if (current.stagedAt) return;
     if (!current.headers) {
       const start = await readHeader(this.files, current);
       await this.db.transaction(async (tx) => {
-        await this.staging.claim(tx, ref, running, 0);
+        await this.claim(tx, ref, running, attempt, 0);
         await this.staging.start(tx, ref, start);
         await this.staging.writeErrors(tx, ref, start.errors, 'stage');
       });
       current = await this.mustFind(ref);
     }
     this.logger.log({ workspaceId: ref.workspaceId, importId: ref.importId, fromByte: current.stagedBytes, fromLine: current.stagedLines + 1 }, 'staging');
-    await this.readFrom(current, running, stopping);
+    await this.readFrom(current, running, attempt, stopping);
   }
 
-  private async readFrom(current: ImportRecord, running: ImportState[], stopping: () => boolean): Promise<void> {
+  private async readFrom(current: ImportRecord, running: ImportState[], attempt: string, stopping: () => boolean): Promise<void> {
     const ref: ImportRef = { workspaceId: current.workspaceId, importId: current.importId };
     const delimiter = current.delimiter!;
     const mapper = new RowMapper(current.resolvedMapping!, current.config.key, current.headers!.length, delimiter);
@@ -82,7 +82,7 @@ export class Stager {
       checkpoint = next.byte;
       await committing;
       committing = this.db.transaction(async (tx) => {
-        await this.staging.claim(tx, ref, running, batch.expected);
+        await this.claim(tx, ref, running, attempt, batch.expected);
         await this.staging.writeRows(tx, ref, batch.rows);
         await this.staging.writeErrors(tx, ref, batch.errors, 'stage');
         await this.staging.saveCheckpoint(tx, ref, { bytes: next.byte, lines: next.line - 1 }, batch.rows.length, finished);
@@ -112,6 +112,12 @@ export class Stager {
     await flush(reader.next, true);
     await committing;
     this.logger.log({ workspaceId: ref.workspaceId, importId: ref.importId, bytes: reader.next.byte }, 'staged');
+  }
+
+  /** Every batch: this attempt still owns the running import, and the checkpoint is where it left it. */
+  private async claim(tx: Tx, ref: ImportRef, running: ImportState[], attempt: string, expectedBytes: number): Promise<void> {
+    const claimed = await this.imports.claim(tx, ref, running, attempt);
+    if (claimed.stagedBytes !== expectedBytes) throw new ImportInterrupted('another worker moved the checkpoint');
   }
 
   private async mustFind(ref: ImportRef): Promise<ImportRecord> {

@@ -2,13 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pgCopyStreams from 'pg-copy-streams';
-import type { ImportState } from '../../state/import.machine.js';
 import type { Tx } from '../database/database.js';
 import type { MappedColumn } from '../imports/import-config.js';
 import type { ImportRef } from '../imports/import-record.js';
 import { copyTextRow } from './copy-text.js';
 import type { LineError } from './line-error.js';
-import { ImportInterrupted } from './pipeline-errors.js';
 import { STAGED_COLUMNS, type StagedRow } from './row-mapper.js';
 
 export interface StagingStart {
@@ -28,19 +26,6 @@ export interface Checkpoint {
 /** Writes what staging reads: rows by COPY, errors by one array statement, the checkpoint with them. */
 @Injectable()
 export class StagingRepository {
-  /**
-   * Locks the import and checks it is still this job's: in a running state, with its checkpoint
-   * where this job left it. Everything else in the transaction depends on that.
-   */
-  async claim(tx: Tx, ref: ImportRef, running: ImportState[], expectedBytes: number): Promise<void> {
-    const [row] = await tx.query<{ state: ImportState; staged_bytes: string }>(
-      'SELECT state, staged_bytes FROM imports WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
-      [ref.workspaceId, ref.importId],
-    );
-    if (!row || !running.includes(row.state)) throw new ImportInterrupted(`import is ${row?.state ?? 'gone'}`);
-    if (Number(row.staged_bytes) !== expectedBytes) throw new ImportInterrupted('another worker moved the checkpoint');
-  }
-
   async start(tx: Tx, ref: ImportRef, start: StagingStart): Promise<void> {
     await tx.query(
       `UPDATE imports SET headers = $3, delimiter = $4, resolved_mapping = $5, staged_bytes = $6, staged_lines = $7,
