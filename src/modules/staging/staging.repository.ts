@@ -5,9 +5,8 @@ import pgCopyStreams from 'pg-copy-streams';
 import type { Tx } from '../database/database.js';
 import type { MappedColumn } from '../imports/import-config.js';
 import type { ImportRef } from '../imports/import-record.js';
-import { copyTextRow } from './copy-text.js';
 import type { LineError } from './line-error.js';
-import { STAGED_COLUMNS, type StagedRow } from './row-mapper.js';
+import { STAGED_COLUMNS } from './row-mapper.js';
 
 export interface StagingStart {
   headers: string[];
@@ -35,15 +34,14 @@ export class StagingRepository {
     );
   }
 
-  async writeRows(tx: Tx, ref: ImportRef, rows: StagedRow[]): Promise<void> {
-    if (!rows.length) return;
-    const prefix = `${ref.workspaceId}\t${ref.importId}\t`;
+  /** Staged rows already encoded for COPY (by the parse thread). */
+  async writeCopyText(tx: Tx, copyText: string): Promise<void> {
+    if (!copyText) return;
     const client = await tx.client();
     const copy = client.query(
       pgCopyStreams.from(`COPY staged_rows (workspace_id, import_id, ${STAGED_COLUMNS.join(', ')}) FROM STDIN`),
     );
-    const lines = rows.map((row) => prefix + copyTextRow(row));
-    await pipeline(Readable.from([lines.join('')]), copy);
+    await pipeline(Readable.from([copyText]), copy);
   }
 
   async writeErrors(tx: Tx, ref: ImportRef, errors: LineError[], source: 'stage' | 'plan'): Promise<void> {
