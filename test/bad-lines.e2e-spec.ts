@@ -92,10 +92,12 @@ describe('a file with bad lines', () => {
     expect((await api.get('/v1/users/20')).status).toBe(404);
   });
 
-  it('fails an empty file with a reason', async () => {
-    const { body } = await api.upload('');
-    await api.request(body.id, 'PREVIEW_PENDING');
-    const failed = await api.waitFor(body.id, (b) => b.state === 'FAILED');
-    expect(failed.failureReason).toContain('The file is empty');
+  it('completes an empty file, or one of blank lines, with nothing changed', async () => {
+    for (const empty of ['', '\n\r\n\n']) {
+      const { body } = await api.upload(empty);
+      await api.request(body.id, 'IMPORT_PENDING');
+      const done = await api.waitForState(body.id, 'COMPLETED');
+      expect(done.counts).toEqual({ create: 0, update: 0, unchanged: 0, deactivate: 0, delete: 0, error: 0 });
+    }
   });
 });

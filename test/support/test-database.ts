@@ -16,6 +16,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await withAdmin((admin) => admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DATABASE}`));
   const url = databaseUrl(name);
   const pool = new pg.Pool({ connectionString: url, max: 3 });
+  pool.on('error', () => undefined);
   return {
     name,
     url,

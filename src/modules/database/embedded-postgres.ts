@@ -32,6 +32,8 @@ export interface EmbeddedOptions {
   log: (message: string) => void;
   /** Database to create and return in `url`. */
   database?: string;
+  /** Port to listen on; a free one when unset. */
+  port?: number;
 }
 
 interface Binaries {
@@ -77,7 +79,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
       log(`stopping the embedded PostgreSQL (pid ${running.pid}) left by a process that died`);
       await pgCtl(['stop', '-D', pgdata, '-m', 'fast', '-w', '-t', '60']).catch(() => undefined);
     }
-    port = await freePort();
+    port = options.port ?? (await freePort());
     await pgCtl([
       'start', '-D', pgdata, '-w', '-t', '120', '-l', path.join(clusterRoot, 'postgres.log'),
       '-o', `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' ` +

@@ -24,9 +24,12 @@ export class PlannerRepository {
     // Fresh statistics after staging (and after the last import's writes), or the joins below get
     // nested-loop plans that take minutes instead of seconds.
     await tx.query('ANALYZE staged_rows, users');
-    for (const sql of conflictChecks(input)) await tx.query(sql, params);
-    await tx.query(changesSql(input), params);
-    await tx.query('ANALYZE import_changes');
+    // An empty file has no columns to map, and nothing to compare.
+    if (input.mapping.some((m) => m.field === input.key)) {
+      for (const sql of conflictChecks(input)) await tx.query(sql, params);
+      await tx.query(changesSql(input), params);
+      await tx.query('ANALYZE import_changes');
+    }
     const counts = await this.count(tx, ref);
     await tx.query(
       `UPDATE imports

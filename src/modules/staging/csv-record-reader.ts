@@ -1,4 +1,4 @@
-import { parse, type CsvError, type Info } from 'csv-parse';
+import { parse, type CsvError } from 'csv-parse';
 
 /** A record as read: its fields and where it sits in the file. */
 export interface CsvRecord {
@@ -44,6 +44,8 @@ interface PendingProblem {
 }
 
 interface ParserApi {
+  /** csv-parse's running counters; `bytes` is the end of the record being pushed. */
+  info: { bytes: number };
   parse(buf: Buffer | undefined, end: boolean, push: (record: unknown) => void, close: () => void): Error | undefined;
 }
 
@@ -74,7 +76,8 @@ export class CsvRecordReader {
     this.line = start.fromLine;
     const parser = parse({
       delimiter: start.delimiter,
-      info: true,
+      // Not `info: true`: that copies the counters into a new object per record. The running
+      // `api.info.bytes` already holds the record's end when the record is pushed.
       relax_column_count: true,
       skip_records_with_error: true,
       bom: start.fromByte === 0,
@@ -112,12 +115,12 @@ export class CsvRecordReader {
   }
 
   private run(chunk: Buffer | undefined, end: boolean): void {
-    const error = this.api.parse(chunk, end, (item) => this.onRecord(item as { record: string[]; info: Info }), () => undefined);
+    const error = this.api.parse(chunk, end, (record) => this.onRecord(record as string[]), () => undefined);
     if (error) throw error;
   }
 
-  private onRecord({ record, info }: { record: string[]; info: Info }): void {
-    const endByte = this.origin + info.bytes;
+  private onRecord(record: string[]): void {
+    const endByte = this.origin + this.api.info.bytes;
     if (this.pending) this.resolvePending(endByte);
     const startByte = this.position;
     const line = this.line;

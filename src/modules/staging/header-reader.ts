@@ -13,6 +13,8 @@ const SNIFF_BYTES = 64 * 1024;
 export interface HeaderStart extends StagingStart {
   /** Mapping entries naming columns the file lacks, reported on the header line. */
   errors: LineError[];
+  /** The file holds nothing at all (no bytes, or only blank lines): there is nothing to import. */
+  empty: boolean;
 }
 
 /**
@@ -31,7 +33,7 @@ export async function readHeader(files: FileStore, current: ImportRecord): Promi
     sample.push(next.value);
     sampled += next.value.length;
   }
-  if (!sampled) throw new FatalImportError('The file is empty: it has no header row and no data.');
+  if (!sampled) return nothingToImport(0, config.parsing.delimiter ?? ',');
   const delimiter = config.parsing.delimiter ?? sniffDelimiter(Buffer.concat(sample).subarray(0, SNIFF_BYTES));
 
   let header: CsvRecord | undefined;
@@ -52,7 +54,7 @@ export async function readHeader(files: FileStore, current: ImportRecord): Promi
       feed(next.value);
     }
     header ??= firstRecord(reader.end());
-    if (!header) throw new FatalImportError('The file has no header row: it holds only blank lines.');
+    if (!header) return nothingToImport(reader.next.byte, delimiter);
   }
   await chunks.return?.();
 
@@ -85,7 +87,13 @@ export async function readHeader(files: FileStore, current: ImportRecord): Promi
     bytes: header?.endByte ?? 0,
     lines: header ? header.nextLine - 1 : 0,
     errors,
+    empty: false,
   };
+}
+
+/** An empty file changes nothing: it is staged at once, with no rows. */
+function nothingToImport(bytes: number, delimiter: string): HeaderStart {
+  return { headers: [], delimiter, mapping: [], bytes, lines: 0, errors: [], empty: true };
 }
 
 function firstRecord(items: CsvItem[]): CsvRecord | undefined {

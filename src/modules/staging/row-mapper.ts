@@ -1,4 +1,3 @@
-import { isEmail } from 'class-validator';
 import { CUSTOM_PREFIX, standardField } from '../directory/user-fields.js';
 import type { KeyField, MappedColumn } from '../imports/import-config.js';
 import type { CsvRecord } from './csv-record-reader.js';
@@ -15,6 +14,16 @@ const FIELD_SLOTS = new Map<string, number>(
 );
 const CUSTOM_SLOT = 14;
 const MAX_VALUE_LENGTH = 2000;
+
+/**
+ * The WHATWG definition of a valid e-mail address (what browsers check), with a dot in the domain:
+ * a directory's addresses are routable ones. Much faster than a general validator per row.
+ */
+const EMAIL = /^[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)+$/;
+
+export function isEmail(value: string): boolean {
+  return value.length <= 254 && EMAIL.test(value);
+}
 
 const ACTIVE = new Set(['active', 'activated', 'enabled', 'true', 'yes', 'y', '1']);
 const DEACTIVATED = new Set(['deactivated', 'inactive', 'disabled', 'false', 'no', 'n', '0']);

@@ -36,7 +36,9 @@ export class Stager {
         await this.claim(tx, ref, running, attempt, 0);
         await this.staging.start(tx, ref, start);
         await this.staging.writeErrors(tx, ref, start.errors, 'stage');
+        if (start.empty) await this.staging.saveCheckpoint(tx, ref, { bytes: start.bytes, lines: start.lines }, 0, true);
       });
+      if (start.empty) return;
       current = await this.mustFind(ref);
     }
     this.logger.log({ workspaceId: ref.workspaceId, importId: ref.importId, fromByte: current.stagedBytes, fromLine: current.stagedLines + 1 }, 'staging');
