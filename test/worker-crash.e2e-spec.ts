@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Api } from './support/api-client.js';
+import { progressOf, waitForProgress } from './support/chaos-tools.js';
 import { employeesCsv } from './support/employee-csv.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
@@ -35,14 +36,14 @@ describe('a worker process killed with SIGKILL', () => {
     await api.request(body.id, 'IMPORT_PENDING');
 
     // Killed once while reading the file, once while writing the directory.
-    await waitForRow(app, body.id, (row) => row.staged_lines > 1 && row.staged_at === null);
+    await waitForProgress(app.db, body.id, (row) => row.staged_lines > 1 && row.staged_at === null);
     await worker.kill('SIGKILL');
-    const stagedAtKill = (await importRow(app, body.id)).staged_lines;
+    const stagedAtKill = (await progressOf(app.db, body.id)).staged_lines;
     worker = await startWorkerProcess(app.db.url, WORKER_ENV);
-    await waitForRow(app, body.id, (row) => row.applied_line > 1);
-    const appliedBeforeKill = (await importRow(app, body.id)).applied_line;
+    await waitForProgress(app.db, body.id, (row) => row.applied_line > 1);
+    const appliedBeforeKill = (await progressOf(app.db, body.id)).applied_line;
     await worker.kill('SIGKILL');
-    const appliedAtKill = (await importRow(app, body.id)).applied_line;
+    const appliedAtKill = (await progressOf(app.db, body.id)).applied_line;
     expect(appliedAtKill).toBeGreaterThanOrEqual(appliedBeforeKill);
     expect(appliedAtKill).toBeLessThan(PEOPLE + 1);
     worker = await startWorkerProcess(app.db.url, WORKER_ENV);
@@ -70,26 +71,3 @@ describe('a worker process killed with SIGKILL', () => {
     expect((await api.get('/v1/users/E49999')).body).toMatchObject({ lastName: 'Last, 49999', email: 'person49999@example.com' });
   }, 300_000);
 });
-
-interface ImportRow {
-  staged_lines: number;
-  staged_at: Date | null;
-  applied_line: number;
-  state: string;
-}
-
-async function importRow(app: TestApp, id: string): Promise<ImportRow> {
-  const [row] = await app.db.query<ImportRow>('SELECT state, staged_lines, staged_at, applied_line FROM imports WHERE id = $1', [id]);
-  return row;
-}
-
-async function waitForRow(app: TestApp, id: string, done: (row: ImportRow) => boolean): Promise<void> {
-  const deadline = Date.now() + 90_000;
-  while (Date.now() < deadline) {
-    const row = await importRow(app, id);
-    if (done(row)) return;
-    if (row.state === 'COMPLETED' || row.state === 'FAILED') throw new Error(`import ended ${row.state} before the kill`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('the import did not reach the moment to kill the worker');
-}

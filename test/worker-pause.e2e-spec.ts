@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Api } from './support/api-client.js';
+import { waitForProgress } from './support/chaos-tools.js';
 import { employeesCsv } from './support/employee-csv.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
@@ -28,13 +29,13 @@ describe('a paused worker whose job another worker took over', () => {
     const paused = await startWorkerProcess(app.db.url, WORKER_ENV);
     workers.push(paused);
     await api.request(body.id, 'IMPORT_PENDING');
-    await waitFor(app, body.id, (row) => row.applied_line > 1);
+    await waitForProgress(app.db, body.id, (row) => row.applied_line > 1);
     paused.child.kill('SIGSTOP');
     const [{ attempt: pausedAttempt }] = await app.db.query<{ attempt: string }>('SELECT attempt FROM imports WHERE id = $1', [body.id]);
 
     // Its heartbeats stop, pg-boss hands the job to the other worker, which takes the import over.
     workers.push(await startWorkerProcess(app.db.url, WORKER_ENV));
-    await waitFor(app, body.id, (row) => row.attempt !== pausedAttempt && row.applied_line > 1, 120_000);
+    await waitForProgress(app.db, body.id, (row) => row.attempt !== pausedAttempt && row.applied_line > 1, 120_000);
     paused.child.kill('SIGCONT');
 
     const done = await api.waitForState(body.id, 'COMPLETED', 120_000);
@@ -49,20 +50,3 @@ describe('a paused worker whose job another worker took over', () => {
     expect(owner.attempt).not.toBe(pausedAttempt);
   }, 300_000);
 });
-
-interface Row {
-  state: string;
-  applied_line: number;
-  attempt: string | null;
-}
-
-async function waitFor(app: TestApp, id: string, done: (row: Row) => boolean, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const [row] = await app.db.query<Row>('SELECT state, applied_line, attempt FROM imports WHERE id = $1', [id]);
-    if (done(row)) return;
-    if (row.state === 'COMPLETED' || row.state === 'FAILED') throw new Error(`import ended ${row.state} too early`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error('the import did not reach the expected point');
-}
