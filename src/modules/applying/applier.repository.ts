@@ -40,8 +40,11 @@ export class ApplierRepository {
     const range = [...params, bounds.last_line];
     const fields = mappedFields(mapping);
     const columns = fields.filter((f) => f.column && f.column !== 'status').map((f) => f.column!);
+    // The line range on both sides: without it on staged_rows, PostgreSQL hash-joins the whole
+    // import's staged rows for every batch (quadratic in the file size).
     const planned = `FROM import_changes c JOIN staged_rows s ON s.workspace_id = c.workspace_id AND s.import_id = c.import_id AND s.line = c.line
-       WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.line > $3 AND c.line <= $4`;
+       WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.line > $3 AND c.line <= $4
+         AND s.workspace_id = $1 AND s.import_id = $2 AND s.line > $3 AND s.line <= $4`;
     if (Number(bounds.created)) {
       await tx.query(
         `INSERT INTO users (workspace_id, ${columns.join(', ')}, status, custom, created_by_import, updated_by_import)
