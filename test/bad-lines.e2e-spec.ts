@@ -92,6 +92,16 @@ describe('a file with bad lines', () => {
     expect((await api.get('/v1/users/20')).status).toBe(404);
   });
 
+  it('reports a NUL byte as a line error instead of failing the whole import', async () => {
+    const csv = Buffer.concat([Buffer.from('id,first_name\n30,Nu'), Buffer.from([0]), Buffer.from('l\n31,Fine\n')]);
+    const { body } = await api.upload(csv);
+    await api.request(body.id, 'IMPORT_PENDING');
+    const done = await api.waitForState(body.id, 'COMPLETED');
+    expect(done.counts).toMatchObject({ create: 1, error: 1 });
+    const errors = await api.get<{ items: { line: number; code: string }[] }>(`/v1/imports/${body.id}/errors`);
+    expect(errors.body.items).toEqual([expect.objectContaining({ line: 2, code: 'INVALID_CHARACTER' })]);
+  });
+
   it('completes an empty file, or one of blank lines, with nothing changed', async () => {
     for (const empty of ['', '\n\r\n\n']) {
       const { body } = await api.upload(empty);

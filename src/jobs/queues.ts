@@ -13,7 +13,8 @@ export interface ImportJobData {
 }
 
 /** Attempts before a job is given up: worker deaths count too, so there is room for several. */
-export const RETRY_LIMIT = 30;
-export const RETRY_DELAY_SECONDS = 2;
+export const RETRY_LIMIT = 60;
+/** 60 attempts 5 s apart: a database outage of about five minutes is ridden out. */
+export const RETRY_DELAY_SECONDS = 5;
 /** One attempt may run this long; a dead worker is noticed sooner through missed heartbeats. */
 export const EXPIRE_SECONDS = 6 * 60 * 60;

@@ -22,7 +22,7 @@ const LEGAL: Record<ImportState, Partial<Record<ImportEvent['type'], [ImportStat
     CHANGE_CONFIG: ['DRAFT', []],
     CANCEL: ['CANCELLED', []],
   },
-  PREVIEW_PENDING: { PREVIEW_STARTED: ['CREATING_PREVIEW', []], CANCEL: ['CANCELLED', []] },
+  PREVIEW_PENDING: { PREVIEW_STARTED: ['CREATING_PREVIEW', []], FAIL: ['FAILED', []], CANCEL: ['CANCELLED', []] },
   CREATING_PREVIEW: {
     PREVIEW_FINISHED: ['PREVIEW_READY', []],
     FAIL: ['FAILED', []],
@@ -33,7 +33,7 @@ const LEGAL: Record<ImportState, Partial<Record<ImportEvent['type'], [ImportStat
     CHANGE_CONFIG: ['DRAFT', []],
     CANCEL: ['CANCELLED', []],
   },
-  IMPORT_PENDING: { IMPORT_STARTED: ['IMPORTING', []], CANCEL: ['CANCELLED', []] },
+  IMPORT_PENDING: { IMPORT_STARTED: ['IMPORTING', []], FAIL: ['FAILED', []], CANCEL: ['CANCELLED', []] },
   IMPORTING: { IMPORT_FINISHED: ['COMPLETED', []], FAIL: ['FAILED', []], CANCEL: ['CANCELLED', []] },
   FAILED: { REQUEST_IMPORT: ['IMPORT_PENDING', ['enqueueApply']], CANCEL: ['CANCELLED', []] },
   COMPLETED: {},

@@ -70,6 +70,8 @@ export const importMachine = setup({
     PREVIEW_PENDING: {
       on: {
         PREVIEW_STARTED: { target: 'CREATING_PREVIEW' },
+        // A job that could not even start (the database gone for its every attempt) fails the import.
+        FAIL: { target: 'FAILED', actions: 'recordFailure' },
         CANCEL: { target: 'CANCELLED' },
       },
     },
@@ -90,6 +92,7 @@ export const importMachine = setup({
     IMPORT_PENDING: {
       on: {
         IMPORT_STARTED: { target: 'IMPORTING' },
+        FAIL: { target: 'FAILED', actions: 'recordFailure' },
         CANCEL: { target: 'CANCELLED' },
       },
     },

@@ -37,6 +37,7 @@ export class ApplierRepository {
       [...params, limit],
     );
     if (bounds.last_line === null) return null;
+    await tx.query('UPDATE workspaces SET directory_version = directory_version + 1 WHERE id = $1', [ref.workspaceId]);
     const range = [...params, bounds.last_line];
     const fields = mappedFields(mapping);
     const columns = fields.filter((f) => f.column && f.column !== 'status').map((f) => f.column!);
@@ -75,10 +76,12 @@ export class ApplierRepository {
       created: Number(bounds.created),
       updated: Number(bounds.updated),
     };
-    await tx.query('UPDATE workspaces SET directory_version = directory_version + 1 WHERE id = $1', [ref.workspaceId]);
+    // The plan stays bound to the directory as this batch leaves it: a resume after another import
+    // changed the directory sees the version move and plans again.
     await tx.query(
       `UPDATE imports
-          SET applied_line = $3, applied_bytes = $4, updated_at = now(),
+          SET applied_line = $3, applied_bytes = $4, updated_at = now(), phase = 'applying',
+              planned_version = (SELECT directory_version FROM workspaces WHERE id = $1),
               applied = jsonb_build_object(
                 'create', coalesce((applied->>'create')::int, 0) + $5,
                 'update', coalesce((applied->>'update')::int, 0) + $6)

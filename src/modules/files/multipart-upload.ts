@@ -36,6 +36,7 @@ export function readMultipart<T>(
     const fields: Record<string, string> = {};
     let file: Promise<UploadedPart<T>> | undefined;
     let failed = false;
+    let currentFile: PassThrough | undefined;
     const fail = (error: Error): void => {
       if (failed) return;
       failed = true;
@@ -53,13 +54,24 @@ export function readMultipart<T>(
         return;
       }
       const bytes = new PassThrough();
+      currentFile = bytes;
       stream.on('limit', () => bytes.destroy(new FileTooLargeError(maxFileBytes)));
       stream.pipe(bytes);
       file = store(info.filename || 'upload.csv', bytes).then((stored) => ({ fileName: info.filename || 'upload.csv', stored }));
       file.catch((error: Error) => fail(error instanceof FileTooLargeError ? tooLarge(maxFileBytes) : error));
     });
     parser.on('error', (error: Error) => fail(new ValidationError(`The multipart body could not be read: ${error.message}`)));
+    // A client that goes away mid-upload: stop storing, so the transaction rolls back now.
+    let finished = false;
+    request.on('close', () => {
+      if (!finished && !request.complete) {
+        const gone = new ValidationError('The upload was interrupted before the whole body arrived.');
+        currentFile?.destroy(gone);
+        fail(gone);
+      }
+    });
     parser.on('close', () => {
+      finished = true;
       if (failed) return;
       if (!file) {
         resolve({ fields, file: undefined });

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Put, Query, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { once } from 'node:events';
 import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { NotFoundError } from '../http/domain-errors.js';
 import { validateInput } from '../http/validate-input.js';
@@ -82,13 +83,18 @@ export class ImportsController {
     const record = await this.imports.get(ref(principal, id));
     response.status(200).type('text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="import-${record.importId}-errors.csv"`);
-    response.write(ERRORS_CSV_HEADER);
-    for (let page = 1; ; page++) {
-      const rows = await this.preview.errors(record, page, 1000);
-      if (rows.length) response.write(rows.map(errorCsvLine).join(''));
-      if (rows.length < 1000) break;
+    try {
+      response.write(ERRORS_CSV_HEADER);
+      for (let page = 1; ; page++) {
+        const rows = await this.preview.errors(record, page, 1000);
+        if (rows.length && !response.write(rows.map(errorCsvLine).join(''))) await once(response, 'drain');
+        if (rows.length < 1000) break;
+      }
+      response.end();
+    } catch (error) {
+      // Headers are gone: the client can only learn of the failure by the connection closing.
+      response.destroy(error as Error);
     }
-    response.end();
   }
 }
 

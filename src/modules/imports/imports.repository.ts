@@ -86,9 +86,21 @@ export class ImportsRepository {
     return { state: row.state, stagedBytes: Number(row.staged_bytes), appliedLine: row.applied_line };
   }
 
-  /** Makes `attempt` the owner of the import; batches of earlier attempts are refused from now on. */
+  /**
+   * Makes `attempt` ("<job id>/<retry count>") the owner of the import; batches of earlier attempts
+   * are refused from now on. An attempt of the same job older than the owner (a worker that froze
+   * before taking over) is refused instead.
+   */
   async takeOver(ref: ImportRef, attempt: string): Promise<void> {
-    await this.db.query('UPDATE imports SET attempt = $3 WHERE workspace_id = $1 AND id = $2', [ref.workspaceId, ref.importId, attempt]);
+    const [jobId, retry] = attempt.split('/');
+    const rows = await this.db.query<{ id: string }>(
+      `UPDATE imports SET attempt = $3
+        WHERE workspace_id = $1 AND id = $2
+          AND (attempt IS NULL OR split_part(attempt, '/', 1) <> $4 OR split_part(attempt, '/', 2)::int <= $5)
+        RETURNING id`,
+      [ref.workspaceId, ref.importId, attempt, jobId, Number(retry)],
+    );
+    if (!rows.length) throw new ImportInterrupted(`a newer attempt than ${attempt} owns the import`);
   }
 
   async list(workspaceId: string, state: ImportState | undefined, page: number, pageSize: number): Promise<ImportPage> {

@@ -76,21 +76,22 @@ export class ImportPipeline {
 
   /**
    * The plan applied is the one previewed, unless the directory changed since (another import of
-   * the workspace applied in between): then it is made again first. Applies of a workspace run one
-   * at a time, so nothing changes the directory between this check and the first batch.
+   * the workspace applied in between, also while this one was FAILED): then it is made again first.
+   * Applies of a workspace run one at a time, so nothing changes the directory between this check
+   * and the batches that follow.
    */
   private async bindPlan(ref: ImportRef, attempt: string): Promise<void> {
-    if ((await this.imports.find(ref))?.applyStartedAt) return; // resuming: the plan is already bound
     await this.db.transaction(async (tx) => {
       await this.imports.claim(tx, ref, ['IMPORTING'], attempt);
       const current = (await this.imports.find(ref, tx))!;
-      if (current.applyStartedAt) throw new ImportInterrupted('another worker started applying');
       const version = await this.applier.directoryVersion(tx, ref.workspaceId);
       if (!current.plannedAt || current.plannedVersion !== version) {
-        if (current.plannedAt) this.logger.log({ ...ref }, 'the directory changed since the preview: planning again');
+        // A retry that resumes mid-apply plans again too: what is left is compared with the
+        // directory as it is now, and applying goes on after the last applied line.
+        if (current.plannedAt) this.logger.log({ ...ref }, 'the directory changed since the plan: planning again');
         await this.planner.plan(tx, ref, { key: current.config.key, mapping: current.resolvedMapping! });
       }
-      await this.applier.markStarted(tx, ref);
+      if (!current.applyStartedAt) await this.applier.markStarted(tx, ref);
     });
   }
 
@@ -134,6 +135,13 @@ export class ImportPipeline {
         await this.fail(ref, error.message);
         return;
       }
+      const deterministic = sqlState(error);
+      if (deterministic) {
+        const reason = `The database refused the import's data (${deterministic}): ${(error as Error).message}. Retrying would fail the same way.`;
+        this.logger.warn({ ...ref, reason }, 'import failed');
+        await this.fail(ref, reason);
+        return;
+      }
       if (error instanceof ImportInterrupted) {
         this.logger.log({ ...ref, reason: error.message }, 'job stopped');
         return;
@@ -141,4 +149,18 @@ export class ImportPipeline {
       throw error;
     }
   }
+}
+
+/** SQLSTATEs that the same data will always raise again: retrying cannot help. */
+const DETERMINISTIC = new Map([
+  ['22021', 'a byte sequence that is not valid in the encoding'],
+  ['22P05', 'a character the database cannot store'],
+  ['23505', 'a duplicate of a unique value'],
+  ['22001', 'a value too long for its column'],
+]);
+
+function sqlState(error: unknown): string | undefined {
+  const e = error as { code?: string; driverError?: { code?: string } };
+  const code = e?.driverError?.code ?? e?.code;
+  return code && DETERMINISTIC.has(code) ? `${code}, ${DETERMINISTIC.get(code)}` : undefined;
 }

@@ -18,6 +18,7 @@ export type LineErrorCode =
   | 'INVALID_EMAIL'
   | 'INVALID_STATUS'
   | 'VALUE_TOO_LONG'
+  | 'INVALID_CHARACTER'
   | 'UNKNOWN_COLUMN'
   | 'DUPLICATE_KEY'
   | 'EMAIL_IN_USE'

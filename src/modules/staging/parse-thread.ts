@@ -38,6 +38,7 @@ export class ParseThread {
     this.worker = new Worker(workerScript(), { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } });
     this.worker.on('message', (message: FromParser) => this.onMessage(message));
     this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`the parse thread exited (code ${code})`)));
   }
 
   async *batches(): AsyncGenerator<ParsedBatch> {

@@ -83,6 +83,10 @@ export class RowMapper {
     let custom: Record<string, string | null> | null = null;
     for (const slot of this.slots) {
       const value = fields[slot.index].trim() || null;
+      if (value !== null && value.includes('\u0000')) {
+        errors.push(error(slot.column, 'INVALID_CHARACTER', `Line ${line}, column "${slot.column}": the value contains a NUL character (byte 0x00), which cannot be stored. Remove it from the file.`));
+        continue;
+      }
       if (value !== null && value.length > MAX_VALUE_LENGTH) {
         errors.push(error(slot.column, 'VALUE_TOO_LONG', `Line ${line}, column "${slot.column}": the value is ${value.length} characters long; the limit is ${MAX_VALUE_LENGTH}. Shorten it.`));
         continue;
