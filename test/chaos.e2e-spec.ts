@@ -1,9 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Api } from './support/api-client.js';
 import { directoryDigest, progressOf, seededRandom, waitForProgress, type Progress } from './support/chaos-tools.js';
 import { employeesCsv } from './support/employee-csv.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import { useApiWithWorkerProcesses } from './support/worker-rig.js';
 
 const ROWS = Number(process.env.CHAOS_ROWS ?? 100_000);
 const KILLS = Number(process.env.CHAOS_KILLS ?? 10);
@@ -12,16 +11,7 @@ const BATCH = 500;
 const WORKER_ENV = { ROSTERSYNC_BATCH_SIZE: String(BATCH) };
 
 describe(`chaos: ${KILLS} kill -9 of the worker during a ${ROWS}-row import (seed ${SEED})`, () => {
-  let app: TestApp;
-  let worker: WorkerProcess | undefined;
-
-  beforeAll(async () => {
-    app = await startTestApp({ env: { ROLE: 'api' } });
-  });
-  afterAll(async () => {
-    await worker?.kill('SIGKILL');
-    await app.close();
-  });
+  const rig = useApiWithWorkerProcesses(WORKER_ENV);
 
   async function importInto(api: Api, csv: string): Promise<string> {
     const { body } = await api.upload(csv);
@@ -34,16 +24,16 @@ describe(`chaos: ${KILLS} kill -9 of the worker during a ${ROWS}-row import (see
     const random = seededRandom(SEED);
 
     // The reference: the same two files, no interruption.
-    worker = await startWorkerProcess(app.db.url, WORKER_ENV);
-    const reference = new Api(app.baseUrl, await app.createKey('chaos-reference'));
+    await rig.startWorker();
+    const reference = new Api(rig.app.baseUrl, await rig.app.createKey('chaos-reference'));
     for (const file of [seed, csv]) {
       const id = await importInto(reference, file);
       await reference.request(id, 'IMPORT_PENDING');
       await reference.waitForState(id, 'COMPLETED', 300_000);
     }
-    const expected = await directoryDigest(app.db, 'chaos-reference');
+    const expected = await directoryDigest(rig.app.db, 'chaos-reference');
 
-    const api = new Api(app.baseUrl, await app.createKey('chaos'));
+    const api = new Api(rig.app.baseUrl, await rig.app.createKey('chaos'));
     const seeded = await importInto(api, seed);
     await api.request(seeded, 'IMPORT_PENDING');
     await api.waitForState(seeded, 'COMPLETED');
@@ -61,20 +51,20 @@ describe(`chaos: ${KILLS} kill -9 of the worker during a ${ROWS}-row import (see
     while (kills < KILLS) {
       // About half the kills during the preview (staging, planning), the rest while applying.
       if (!requestedImport && kills >= KILLS / 2) await requestImport();
-      const before = await progressOf(app.db, id);
-      const moved = await waitForProgress(app.db, id, (row) => position(row) > position(before) || settled(row), 120_000);
+      const before = await progressOf(rig.app.db, id);
+      const moved = await waitForProgress(rig.app.db, id, (row) => position(row) > position(before) || settled(row), 120_000);
       if (moved.state === 'COMPLETED') break;
       if (moved.state === 'PREVIEW_READY') {
         await requestImport();
         continue;
       }
       await new Promise((resolve) => setTimeout(resolve, random() * 300));
-      await worker!.kill('SIGKILL');
+      await rig.worker.kill('SIGKILL');
       kills++;
-      const atKill = await progressOf(app.db, id);
-      worker = await startWorkerProcess(app.db.url, WORKER_ENV);
+      const atKill = await progressOf(rig.app.db, id);
+      await rig.startWorker();
       if (atKill.state === 'COMPLETED') break;
-      const resumed = await waitForProgress(app.db, id, (row) => row.attempt !== atKill.attempt || settled(row), 120_000);
+      const resumed = await waitForProgress(rig.app.db, id, (row) => row.attempt !== atKill.attempt || settled(row), 120_000);
       expect(position(resumed)).toBeGreaterThanOrEqual(position(atKill));
       report.push(
         `kill ${kills}: ${phase(atKill)}, committed checkpoint at line ${checkpoint(atKill)}; the next attempt resumed from it ` +
@@ -83,7 +73,7 @@ describe(`chaos: ${KILLS} kill -9 of the worker during a ${ROWS}-row import (see
     }
     if (!requestedImport) await requestImport();
     const done = await api.waitForState(id, 'COMPLETED', 300_000);
-    const actual = await directoryDigest(app.db, 'chaos');
+    const actual = await directoryDigest(rig.app.db, 'chaos');
     report.push(`kills survived: ${kills}; digest equal: ${actual.digest === expected.digest}; people ${actual.people}, duplicates ${actual.people - actual.distinct}, lost ${ROWS - actual.people}`);
     process.stdout.write(`\nchaos (seed ${SEED}):\n  ${report.join('\n  ')}\n`);
 

@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Api } from './support/api-client.js';
 import { progressOf, waitForProgress } from './support/chaos-tools.js';
 import { employeesCsv } from './support/employee-csv.js';
-import { startTestApp, type TestApp } from './support/test-app.js';
-import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
+import { useApiWithWorkerProcesses } from './support/worker-rig.js';
 
 const PEOPLE = 50_000;
 const WORKER_ENV = { ROSTERSYNC_BATCH_SIZE: '1000' };
 
 describe('a worker process killed with SIGKILL', () => {
-  let app: TestApp;
-  let worker: WorkerProcess | undefined;
-
-  beforeAll(async () => {
-    // The API alone in this process; the work happens in separate worker processes.
-    app = await startTestApp({ env: { ROLE: 'api' } });
-  });
-  afterAll(async () => {
-    await worker?.kill('SIGKILL');
-    await app.close();
-  });
+  const rig = useApiWithWorkerProcesses(WORKER_ENV);
 
   it('loses nothing: the next worker resumes from the checkpoint, no person is written twice', async () => {
-    const api = new Api(app.baseUrl, await app.createKey('crash'));
+    const api = new Api(rig.app.baseUrl, await rig.app.createKey('crash'));
     const seed = employeesCsv(5_000, 'old');
     const csv = employeesCsv(PEOPLE, 'new');
 
     // Half the people already exist, so the import both updates and creates.
-    worker = await startWorkerProcess(app.db.url, WORKER_ENV);
+    await rig.startWorker();
     const first = await api.upload(seed);
     await api.request(first.body.id, 'IMPORT_PENDING');
     await api.waitForState(first.body.id, 'COMPLETED');
@@ -36,24 +25,24 @@ describe('a worker process killed with SIGKILL', () => {
     await api.request(body.id, 'IMPORT_PENDING');
 
     // Killed once while reading the file, once while writing the directory.
-    await waitForProgress(app.db, body.id, (row) => row.staged_lines > 1 && row.staged_at === null);
-    await worker.kill('SIGKILL');
-    const stagedAtKill = (await progressOf(app.db, body.id)).staged_lines;
-    worker = await startWorkerProcess(app.db.url, WORKER_ENV);
-    await waitForProgress(app.db, body.id, (row) => row.applied_line > 1);
-    const appliedBeforeKill = (await progressOf(app.db, body.id)).applied_line;
-    await worker.kill('SIGKILL');
-    const appliedAtKill = (await progressOf(app.db, body.id)).applied_line;
+    await waitForProgress(rig.app.db, body.id, (row) => row.staged_lines > 1 && row.staged_at === null);
+    await rig.worker.kill('SIGKILL');
+    const stagedAtKill = (await progressOf(rig.app.db, body.id)).staged_lines;
+    await rig.startWorker();
+    await waitForProgress(rig.app.db, body.id, (row) => row.applied_line > 1);
+    const appliedBeforeKill = (await progressOf(rig.app.db, body.id)).applied_line;
+    await rig.worker.kill('SIGKILL');
+    const appliedAtKill = (await progressOf(rig.app.db, body.id)).applied_line;
     expect(appliedAtKill).toBeGreaterThanOrEqual(appliedBeforeKill);
     expect(appliedAtKill).toBeLessThan(PEOPLE + 1);
-    worker = await startWorkerProcess(app.db.url, WORKER_ENV);
+    await rig.startWorker();
 
     const done = await api.waitForState(body.id, 'COMPLETED', 120_000);
     expect(stagedAtKill).toBeLessThan(PEOPLE + 1);
     expect(done.counts).toMatchObject({ create: PEOPLE - 5_000, update: 5_000, error: 0 });
     expect(done.applied).toEqual({ create: PEOPLE - 5_000, update: 5_000 });
 
-    const [stats] = await app.db.query<{ people: string; ids: string; emails: string; titled: string }>(
+    const [stats] = await rig.app.db.query<{ people: string; ids: string; emails: string; titled: string }>(
       `SELECT count(*) AS people, count(DISTINCT external_id) AS ids, count(DISTINCT lower(email)) AS emails,
               count(*) FILTER (WHERE title = 'Title new') AS titled
          FROM users u JOIN workspaces w ON w.id = u.workspace_id WHERE w.name = 'crash'`,
@@ -62,7 +51,7 @@ describe('a worker process killed with SIGKILL', () => {
     expect(Number(stats.ids)).toBe(PEOPLE);
     expect(Number(stats.emails)).toBe(PEOPLE);
     expect(Number(stats.titled)).toBe(PEOPLE);
-    const [staged] = await app.db.query<{ n: string; lines: string }>(
+    const [staged] = await rig.app.db.query<{ n: string; lines: string }>(
       'SELECT count(*) AS n, count(DISTINCT line) AS lines FROM staged_rows WHERE import_id = $1',
       [body.id],
     );
