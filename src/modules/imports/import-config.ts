@@ -1,4 +1,4 @@
-import { fieldForHeader, isMappableField, normaliseHeader, standardField } from '../directory/user-fields.js';
+import { fieldForHeader, isMappableField, normaliseHeader } from '../directory/user-fields.js';
 
 export type KeyField = 'externalId' | 'email';
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
@@ -103,8 +103,4 @@ export function resolveMapping(config: ImportConfig, headers: string[]): Resolve
     }
   });
   return { columns, missing: [] };
-}
-
-export function isStandardField(field: string): boolean {
-  return standardField(field) !== undefined;
 }

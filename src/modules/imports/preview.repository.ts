@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
 import { standardField } from '../directory/user-fields.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
-import type { MappedColumn } from './import-config.js';
 import type { ImportRecord, ImportRef } from './import-record.js';
 import type { PreviewOp } from './dto/import-requests.dto.js';
 
@@ -88,4 +87,3 @@ function customFields(custom: unknown): Record<string, unknown> {
   return Object.fromEntries(Object.entries(custom).filter(([, v]) => v !== null).map(([k, v]) => [`custom.${k}`, v]));
 }
 
-export type { MappedColumn };
