@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principal.js';
 import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
 import { Database } from '../database/database.js';
+import { pgErrorCode } from '../database/pg-error-code.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import { readMultipart } from '../files/multipart-upload.js';
 import { IllegalStateError, NotFoundError, ValidationError } from '../http/domain-errors.js';
@@ -117,6 +118,5 @@ export class ImportsService {
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  return e?.code === '23505' || e?.driverError?.code === '23505';
+  return pgErrorCode(error) === '23505';
 }

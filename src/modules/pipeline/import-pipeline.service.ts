@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
 import { Database, type Tx } from '../database/database.js';
+import { pgErrorCode } from '../database/pg-error-code.js';
 import { ApplierRepository } from '../applying/applier.repository.js';
 import { ImportDriver } from '../imports/import-driver.js';
 import type { ImportRecord, ImportRef } from '../imports/import-record.js';
@@ -160,7 +161,6 @@ const DETERMINISTIC = new Map([
 ]);
 
 function sqlState(error: unknown): string | undefined {
-  const e = error as { code?: string; driverError?: { code?: string } };
-  const code = e?.driverError?.code ?? e?.code;
+  const code = pgErrorCode(error);
   return code && DETERMINISTIC.has(code) ? `${code}, ${DETERMINISTIC.get(code)}` : undefined;
 }
