@@ -1,4 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
+import { Database } from '../src/modules/database/database.js';
+import { ImportsRepository } from '../src/modules/imports/imports.repository.js';
+import { ImportInterrupted } from '../src/modules/staging/pipeline-errors.js';
 import { Api } from './support/api-client.js';
 import { waitForProgress } from './support/chaos-tools.js';
 import { employeesCsv } from './support/employee-csv.js';
@@ -35,4 +38,22 @@ describe('a paused worker whose job another worker took over', () => {
     const [owner] = await rig.app.db.query<{ attempt: string }>('SELECT attempt FROM imports WHERE id = $1', [body.id]);
     expect(owner.attempt).not.toBe(pausedAttempt);
   }, 300_000);
+
+  it('refuses every batch of an attempt once a newer one took the import over, checkpoint or not', async () => {
+    const api = new Api(rig.app.baseUrl, await rig.app.createKey('fenced'));
+    const { body } = await api.upload(employeesCsv(10));
+    const [{ id: workspaceId }] = await rig.app.db.query<{ id: string }>("SELECT id FROM workspaces WHERE name = 'fenced'");
+    const ref = { workspaceId, importId: body.id };
+    const imports = rig.app.app.get(ImportsRepository);
+    const db = rig.app.app.get(Database);
+    const claim = (attempt: string) => db.transaction((tx) => imports.claim(tx, ref, ['DRAFT'], attempt));
+
+    await imports.takeOver(ref, 'job-1/0');
+    await expect(claim('job-1/0')).resolves.toMatchObject({ state: 'DRAFT', stagedBytes: 0 });
+    await imports.takeOver(ref, 'job-1/1');
+    // Same state, same checkpoint: only the owner tells the frozen attempt from the live one.
+    await expect(claim('job-1/0')).rejects.toBeInstanceOf(ImportInterrupted);
+    await expect(imports.takeOver(ref, 'job-1/0')).rejects.toBeInstanceOf(ImportInterrupted);
+    await expect(claim('job-1/1')).resolves.toMatchObject({ state: 'DRAFT' });
+  });
 });

@@ -17,8 +17,14 @@ export interface Tx {
 export class Database {
   constructor(readonly dataSource: DataSource) {}
 
+  /** Rows of a SELECT, or of an INSERT/UPDATE/DELETE … RETURNING (DataSource.query would return [rows, count] for those). */
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.dataSource.query(sql, params)) as T[];
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      return (await runner.query(sql, params, true)).records as T[];
+    } finally {
+      await runner.release();
+    }
   }
 
   async transaction<T>(work: (tx: Tx) => Promise<T>, isolation?: 'REPEATABLE READ' | 'SERIALIZABLE'): Promise<T> {
