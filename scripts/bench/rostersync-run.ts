@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { openAsBlob } from 'node:fs';
+import { createWriteStream, openAsBlob } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,8 +35,14 @@ export async function startRostersync(databaseUrl: string, port: number, env: Re
   };
 }
 
+/** Each process's log is kept in bench/out/logs/<role>.log (appended), to see where the time went. */
 function launch(env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_WORKER_NODE_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=bench/out/profiles", to profile the worker.
+  const flags = env.ROLE === 'worker' ? (env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
+  const child = spawn(process.execPath, [...flags, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(path.resolve('bench', 'out', 'logs', `${env.ROLE}.log`), { flags: 'a' });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
   let output = '';
   return new Promise((resolve, reject) => {
     const onData = (data: Buffer): void => {

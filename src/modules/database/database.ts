@@ -12,6 +12,14 @@ export interface Tx {
   readonly boss: IDatabase;
 }
 
+/**
+ * For a transaction that writes a batch together with the checkpoint it reaches: the commit does
+ * not wait for the WAL flush. A server crash may lose the last such commits, but always a batch
+ * with its checkpoint, so the import resumes from an earlier, consistent point; the next
+ * ordinary commit (a state change) flushes everything before it.
+ */
+export const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
+
 /** The seam to PostgreSQL: every repository reaches the database through this. */
 @Injectable()
 export class Database {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
-import { Database, type Tx } from '../database/database.js';
+import { ASYNC_COMMIT, Database, type Tx } from '../database/database.js';
 import { pgErrorCode } from '../database/pg-error-code.js';
 import { ApplierRepository } from '../applying/applier.repository.js';
 import { ImportDriver } from '../imports/import-driver.js';
@@ -101,6 +101,7 @@ export class ImportPipeline {
     let line = current.appliedLine;
     for (;;) {
       const batch = await this.db.transaction(async (tx) => {
+        await tx.query(ASYNC_COMMIT);
         const claimed = await this.imports.claim(tx, ref, ['IMPORTING'], attempt.id);
         if (claimed.appliedLine !== line) throw new ImportInterrupted('another worker moved the checkpoint');
         return this.applier.applyNext(tx, ref, current.resolvedMapping!, line, this.env.batchSize);

@@ -18,6 +18,10 @@ export interface PlanInput {
 export class PlannerRepository {
   async plan(tx: Tx, ref: ImportRef, input: PlanInput): Promise<OpCounts> {
     const params = [ref.workspaceId, ref.importId];
+    // Hash aggregates over a million keys fit in memory instead of spilling to disk; parallel
+    // workers would each build the same hash table again (measured: 9 s → 2 s per check at 1M).
+    await tx.query(`SET LOCAL work_mem = '${PLAN_WORK_MEM}'`);
+    await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
     await tx.query(`UPDATE imports SET phase = 'planning', updated_at = now() WHERE workspace_id = $1 AND id = $2`, params);
     await tx.query(`DELETE FROM import_errors WHERE workspace_id = $1 AND import_id = $2 AND source = 'plan'`, params);
     await tx.query(`DELETE FROM import_changes WHERE workspace_id = $1 AND import_id = $2`, params);
@@ -56,6 +60,9 @@ export class PlannerRepository {
     return { ...ZERO_COUNTS, create, update, unchanged: row.staged - create - update - Number(row.blocked), error: Number(row.error_lines) };
   }
 }
+
+/** Per plan (two run at most per worker by default): enough for the key hashes of 1M lines. */
+const PLAN_WORK_MEM = '128MB';
 
 const STAGED = 's.workspace_id = $1 AND s.import_id = $2';
 const NOT_BLOCKED = `NOT EXISTS (SELECT 1 FROM import_errors e

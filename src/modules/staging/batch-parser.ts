@@ -1,4 +1,4 @@
-import { copyTextRow } from './copy-text.js';
+import { CopyTextBuffer, copyTextRow } from './copy-text.js';
 import { CsvRecordReader, type CsvItem } from './csv-record-reader.js';
 import { notUtf8 } from './header-reader.js';
 import type { LineError } from './line-error.js';
@@ -18,7 +18,7 @@ export class BatchParser {
   private readonly utf8: Utf8Validator;
   private readonly prefix: string;
   private fed: number;
-  private copyText = '';
+  private readonly copyText = new CopyTextBuffer();
   private rows = 0;
   private errors: LineError[] = [];
 
@@ -66,15 +66,14 @@ export class BatchParser {
     }
     const result = this.mapper.map(item);
     if (result.row) {
-      this.copyText += this.prefix + copyTextRow(result.row);
+      this.copyText.write(this.prefix + copyTextRow(result.row));
       this.rows++;
     }
     if (result.errors.length) this.errors.push(...result.errors);
   }
 
   private cut(next: { byte: number; line: number }, final: boolean): ParsedBatch {
-    const batch = { copyText: this.copyText, rows: this.rows, errors: this.errors, next, final };
-    this.copyText = '';
+    const batch = { copyText: this.copyText.take(), rows: this.rows, errors: this.errors, next, final };
     this.rows = 0;
     this.errors = [];
     return batch;

@@ -14,9 +14,9 @@ export interface ParseSetup {
   batchSize: number;
 }
 
-/** A batch ready to commit: staged rows as COPY text, line errors, and the checkpoint it reaches. */
+/** A batch ready to commit: staged rows as COPY text (UTF-8), line errors, and the checkpoint it reaches. */
 export interface ParsedBatch {
-  copyText: string;
+  copyText: Uint8Array;
   rows: number;
   errors: LineError[];
   next: { byte: number; line: number };

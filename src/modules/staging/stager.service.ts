@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ImportState } from '../../state/import.machine.js';
 import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
-import { Database, type Tx } from '../database/database.js';
+import { ASYNC_COMMIT, Database, type Tx } from '../database/database.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import type { ImportRecord, ImportRef } from '../imports/import-record.js';
 import { ImportsRepository } from '../imports/imports.repository.js';
@@ -68,6 +68,7 @@ export class Stager {
     let checkpoint = current.stagedBytes;
     for await (const batch of thread.batches()) {
       await this.db.transaction(async (tx) => {
+        await tx.query(ASYNC_COMMIT);
         await this.claim(tx, ref, running, attempt, checkpoint);
         await this.staging.writeCopyText(tx, batch.copyText);
         await this.staging.writeErrors(tx, ref, batch.errors, 'stage');

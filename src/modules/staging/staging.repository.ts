@@ -35,13 +35,13 @@ export class StagingRepository {
   }
 
   /** Staged rows already encoded for COPY (by the parse thread). */
-  async writeCopyText(tx: Tx, copyText: string): Promise<void> {
-    if (!copyText) return;
+  async writeCopyText(tx: Tx, copyText: Uint8Array): Promise<void> {
+    if (!copyText.byteLength) return;
     const client = await tx.client();
     const copy = client.query(
       pgCopyStreams.from(`COPY staged_rows (workspace_id, import_id, ${STAGED_COLUMNS.join(', ')}) FROM STDIN`),
     );
-    await pipeline(Readable.from([copyText]), copy);
+    await pipeline(Readable.from([Buffer.from(copyText.buffer, copyText.byteOffset, copyText.byteLength)]), copy);
   }
 
   async writeErrors(tx: Tx, ref: ImportRef, errors: LineError[], source: 'stage' | 'plan'): Promise<void> {
