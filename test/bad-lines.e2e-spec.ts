@@ -53,7 +53,7 @@ describe('a file with bad lines', () => {
       [5, 'MISSING_KEY', 'id'],
       [7, 'CSV_SYNTAX', 'first_name'],
       [8, 'INVALID_STATUS', 'status'],
-      [9, 'DUPLICATE_KEY', 'id'],
+      [9, 'DUPLICATE_KEY', 'first_name'],
       [10, 'EMAIL_IN_USE', 'email'],
       [13, 'WRONG_FIELD_COUNT', null],
       [14, 'CSV_SYNTAX', 'first_name'],

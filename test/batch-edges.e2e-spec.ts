@@ -27,7 +27,7 @@ describe(`files at the edges of a batch (batch size ${BATCH})`, () => {
     expect(previewed.counts).toMatchObject({ create: rows, update: 0, unchanged: 0, error: 0 });
     await api.request(body.id, 'IMPORT_PENDING');
     const done = await api.waitForState(body.id, 'COMPLETED');
-    expect(done.applied).toEqual({ create: rows, update: 0 });
+    expect(done.applied).toEqual({ create: rows, update: 0, deactivate: 0, delete: 0 });
     expect(done.progress).toMatchObject({ percent: 100 });
     expect((await api.get<{ total: number }>('/v1/users')).body.total).toBe(rows);
     const [row] = await app.db.query<{ staged_count: number }>('SELECT staged_count FROM imports WHERE id = $1', [body.id]);

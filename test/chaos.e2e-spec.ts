@@ -79,7 +79,7 @@ describe(`chaos: ${KILLS} kill -9 of the worker during a ${ROWS}-row import (see
 
     expect(kills).toBeGreaterThanOrEqual(Math.min(KILLS, 3));
     expect(done.counts).toMatchObject({ create: ROWS - ROWS / 10, update: ROWS / 10, error: 0 });
-    expect(done.applied).toEqual({ create: ROWS - ROWS / 10, update: ROWS / 10 });
+    expect(done.applied).toEqual({ create: ROWS - ROWS / 10, update: ROWS / 10, deactivate: 0, delete: 0 });
     expect(actual).toEqual(expected);
     expect(actual.people).toBe(ROWS);
   }, 1_800_000);

@@ -24,6 +24,7 @@ describe('the csv-spectrum corpus', () => {
     const expected = JSON.parse(await fs.readFile(corpus('csv-spectrum', 'json', `${name}.json`), 'utf8')) as Record<string, string>[];
     const [keyColumn, ...others] = Object.keys(expected[0]);
     const mapping = Object.fromEntries([[keyColumn, 'externalId'], ...others.map((c) => [c, `custom.${c}`])]);
+    for (const key of others) expect((await api.post('/v1/fields', { key, type: 'string' })).status).toBe(201);
 
     const { body } = await api.upload(bytes, { config: { mapping }, name: `${name}.csv` });
     await api.request(body.id, 'IMPORT_PENDING');

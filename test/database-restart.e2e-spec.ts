@@ -56,7 +56,7 @@ describe('PostgreSQL restarted in the middle of an import', () => {
     cluster = await startEmbeddedPostgres({ dataDir, port, log: () => undefined });
 
     const done = await api.waitForState(body.id, 'COMPLETED', 180_000);
-    expect(done.applied).toEqual({ create: PEOPLE, update: 0 });
+    expect(done.applied).toEqual({ create: PEOPLE, update: 0, deactivate: 0, delete: 0 });
     const [stats] = await db.query<{ people: string; ids: string }>('SELECT count(*) AS people, count(DISTINCT external_id) AS ids FROM users');
     expect([Number(stats.people), Number(stats.ids)]).toEqual([PEOPLE, PEOPLE]);
   }, 300_000);

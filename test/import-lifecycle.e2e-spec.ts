@@ -41,7 +41,7 @@ describe('an import through the HTTP API', () => {
 
     await api.request(created.body.id, 'IMPORT_PENDING');
     const done = await api.waitForState(created.body.id, 'COMPLETED');
-    expect(done.applied).toEqual({ create: 3, update: 0 });
+    expect(done.applied).toEqual({ create: 3, update: 0, deactivate: 0, delete: 0 });
     expect(done.progress).toMatchObject({ phase: 'done', percent: 100, bytesProcessed: Buffer.byteLength(FIRST) });
     expect(Object.keys(done.stateTimes as object).sort()).toEqual(
       ['COMPLETED', 'CREATING_PREVIEW', 'DRAFT', 'IMPORTING', 'IMPORT_PENDING', 'PREVIEW_PENDING', 'PREVIEW_READY'],
@@ -73,7 +73,7 @@ describe('an import through the HTTP API', () => {
     ]);
     const creates = await api.get<{ items: unknown[] }>(`/v1/imports/${body.id}/preview?op=create`);
     expect(creates.body.items).toEqual([
-      { line: 4, key: '1004', op: 'create', fields: { externalId: '1004', firstName: 'Edsger', lastName: 'Dijkstra', email: 'edsger@example.com', department: 'Algorithms' } },
+      { line: 4, key: '1004', op: 'create', fields: { externalId: '1004', firstName: 'Edsger', lastName: 'Dijkstra', email: 'edsger@example.com', department: 'Algorithms', status: 'active' } },
     ]);
     const unchanged = await api.get<{ items: unknown[]; total: number }>(`/v1/imports/${body.id}/preview?op=unchanged`);
     expect(unchanged.body).toMatchObject({ total: 1, items: [{ line: 2, key: '1001', op: 'unchanged' }] });

@@ -40,7 +40,7 @@ describe('a worker process killed with SIGKILL', () => {
     const done = await api.waitForState(body.id, 'COMPLETED', 120_000);
     expect(stagedAtKill).toBeLessThan(PEOPLE + 1);
     expect(done.counts).toMatchObject({ create: PEOPLE - 5_000, update: 5_000, error: 0 });
-    expect(done.applied).toEqual({ create: PEOPLE - 5_000, update: 5_000 });
+    expect(done.applied).toEqual({ create: PEOPLE - 5_000, update: 5_000, deactivate: 0, delete: 0 });
 
     const [stats] = await rig.app.db.query<{ people: string; ids: string; emails: string; titled: string }>(
       `SELECT count(*) AS people, count(DISTINCT external_id) AS ids, count(DISTINCT lower(email)) AS emails,

@@ -28,7 +28,7 @@ describe('a paused worker whose job another worker took over', () => {
     paused.child.kill('SIGCONT');
 
     const done = await api.waitForState(body.id, 'COMPLETED', 120_000);
-    expect(done.applied).toEqual({ create: PEOPLE, update: 0 });
+    expect(done.applied).toEqual({ create: PEOPLE, update: 0, deactivate: 0, delete: 0 });
     const [stats] = await rig.app.db.query<{ people: string; ids: string }>(
       `SELECT count(*) AS people, count(DISTINCT external_id) AS ids FROM users WHERE created_by_import = $1`,
       [body.id],

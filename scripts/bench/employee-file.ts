@@ -24,6 +24,9 @@ export interface FileSpec {
   added?: number;
 }
 
+/** Bumped when the generator changes, so cached files are made again. */
+export const GENERATOR_VERSION = 2;
+
 /** Writes a deterministic export: the same spec always gives the same bytes. */
 export async function writeEmployeeFile(path: string, spec: FileSpec): Promise<number> {
   const out = createWriteStream(path);
@@ -55,7 +58,8 @@ function row(i: number, changed: boolean): string {
     `${ascii(first)}.${ascii(last)}.${i}@example.com`.toLowerCase(),
     first,
     last,
-    `${last}, ${first}`,
+    // Display names are unique in a directory, as in a real one.
+    `${last}, ${first} (${i})`,
     title,
     DEPARTMENTS[(r >>> 12) % DEPARTMENTS.length],
     `Store ${(r >>> 5) % 900}`,

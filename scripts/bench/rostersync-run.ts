@@ -71,6 +71,18 @@ export interface RunTimings {
   counts: Record<string, number>;
 }
 
+/** The custom fields the benchmark's mapping names, defined through the API (once per workspace). */
+export async function defineBenchFields(baseUrl: string, key: string): Promise<void> {
+  for (const target of Object.values(BENCH_MAPPING).filter((field) => field.startsWith('custom.'))) {
+    const response = await fetch(`${baseUrl}/v1/fields`, {
+      method: 'POST',
+      headers: { 'x-api-key': key, 'content-type': 'application/json' },
+      body: JSON.stringify({ key: target.slice('custom.'.length), type: 'string' }),
+    });
+    if (response.status !== 201 && response.status !== 409) throw new Error(`POST /v1/fields: ${response.status} ${await response.text()}`);
+  }
+}
+
 /** Upload → PREVIEW_PENDING → PREVIEW_READY → IMPORT_PENDING → COMPLETED, through the HTTP API. */
 export async function importThroughApi(baseUrl: string, key: string, file: string): Promise<RunTimings> {
   const started = performance.now();

@@ -11,9 +11,9 @@ import { dataSourceOptions } from '../../src/modules/database/data-source-option
 import { Database } from '../../src/modules/database/database.js';
 import { openDatabase } from '../../src/modules/database/database-url.js';
 import { migrate } from '../../src/modules/database/migrate.js';
-import { writeEmployeeFile } from './employee-file.js';
+import { GENERATOR_VERSION, writeEmployeeFile } from './employee-file.js';
 import { handWrittenSql } from './hand-sql.js';
-import { importThroughApi, peakRssMb, startRostersync } from './rostersync-run.js';
+import { defineBenchFields, importThroughApi, peakRssMb, startRostersync } from './rostersync-run.js';
 
 /**
  * npm run bench: rostersync end to end (upload → preview → import, API and worker as separate
@@ -49,11 +49,11 @@ async function main(): Promise<void> {
   try {
     const largest = Math.max(...SIZES);
     for (const size of SIZES) {
-      const file = await dataFile(`first-${size}.csv`, { count: size });
+      const file = await dataFile(`first-${size}-v${GENERATOR_VERSION}.csv`, { count: size });
       const key = await createKey(url, `bench-${size}`);
       results.push(await measure(url, key, file, `first load`, size, `hand_dir_${size}`));
       if (size === largest) {
-        const delta = await dataFile(`delta-${size}.csv`, { count: size, changed: true, absent: true, added: size / 100 });
+        const delta = await dataFile(`delta-${size}-v${GENERATOR_VERSION}.csv`, { count: size, changed: true, absent: true, added: size / 100 });
         results.push(await measure(url, key, delta, 'delta 10% changed, 1% new, 1% absent', size, `hand_dir_${size}`));
       }
     }
@@ -73,6 +73,7 @@ async function measure(url: string, key: string, file: string, label: string, si
   let run;
   let rss;
   try {
+    await defineBenchFields(processes.baseUrl, key);
     run = await importThroughApi(processes.baseUrl, key, file);
     rss = await peakRssMb(processes.worker.pid!);
   } finally {
@@ -136,8 +137,9 @@ async function freshDatabase(serverUrl: string, name: string): Promise<string> {
   await client.connect();
   await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await client.query(`CREATE DATABASE ${name}`);
-  // Statements over a second go to the server's log, to see where an import spends its time.
-  await client.query(`ALTER DATABASE ${name} SET log_min_duration_statement = 1000`);
+  // Slow statements (over a second, or BENCH_LOG_STATEMENTS_MS) go to the server's log, to see
+  // where an import spends its time.
+  await client.query(`ALTER DATABASE ${name} SET log_min_duration_statement = ${Number(process.env.BENCH_LOG_STATEMENTS_MS ?? 1000)}`);
   await client.end();
   admin.pathname = `/${name}`;
   return admin.toString();

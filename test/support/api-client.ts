@@ -36,6 +36,14 @@ export class Api {
     return this.send('GET', path);
   }
 
+  post<T = Record<string, unknown>>(path: string, body: unknown): Promise<Reply<T>> {
+    return this.send('POST', path, JSON.stringify(body), { 'content-type': 'application/json' });
+  }
+
+  delete<T = Record<string, unknown>>(path: string): Promise<Reply<T>> {
+    return this.send('DELETE', path);
+  }
+
   getImport(id: string): Promise<Reply<ImportBody>> {
     return this.get<ImportBody>(`/v1/imports/${id}`);
   }

@@ -4,14 +4,20 @@ import type { MappedColumn } from '../imports/import-config.js';
 import type { ImportRef } from '../imports/import-record.js';
 import { mappedFields } from '../planning/mapped-fields.js';
 
+/** One batch of a pass: the last position it reached, and what it did by op. */
 export interface AppliedBatch {
-  lastLine: number;
-  lastByte: number;
-  created: number;
-  updated: number;
+  lastSeq: number;
+  done: Record<string, number>;
 }
 
-/** Apply: writes planned rows to the directory, a range of lines per transaction. */
+/** The three passes of an apply, each with its checkpoint column in imports. */
+export type ApplyPass = 'people' | 'managers' | 'groups';
+
+/**
+ * Apply: writes the plan to the directory, a range of the plan per transaction, in three passes:
+ * people (creates, updates, deactivations, deletions), then manager links (every person exists by
+ * then), then groups. Values come from the plan's {from, to}: what is applied is what was previewed.
+ */
 @Injectable()
 export class ApplierRepository {
   /** The current directory version; a plan made at another version is stale. */
@@ -27,67 +33,15 @@ export class ApplierRepository {
     );
   }
 
-  /** Writes the next `limit` planned changes after `afterLine`; null when none are left. */
-  async applyNext(tx: Tx, ref: ImportRef, mapping: MappedColumn[], afterLine: number, limit: number): Promise<AppliedBatch | null> {
-    const params = [ref.workspaceId, ref.importId, afterLine];
-    const [bounds] = await tx.query<{ last_line: number | null; created: string; updated: string }>(
-      `SELECT max(line) AS last_line, count(*) FILTER (WHERE op = 'create') AS created, count(*) FILTER (WHERE op = 'update') AS updated
-         FROM (SELECT line, op FROM import_changes
-                WHERE workspace_id = $1 AND import_id = $2 AND line > $3 ORDER BY line LIMIT $4) AS batch`,
-      [...params, limit],
-    );
-    if (bounds.last_line === null) return null;
+  async applyNext(tx: Tx, ref: ImportRef, pass: ApplyPass, mapping: MappedColumn[], after: number, limit: number): Promise<AppliedBatch | null> {
+    const batch = pass === 'groups' ? await this.groupBatch(tx, ref, after, limit) : await this.peopleBatch(tx, ref, pass, after, limit);
+    if (!batch) return null;
     await tx.query('UPDATE workspaces SET directory_version = directory_version + 1 WHERE id = $1', [ref.workspaceId]);
-    const range = [...params, bounds.last_line];
-    const fields = mappedFields(mapping);
-    const columns = fields.filter((f) => f.column && f.column !== 'status').map((f) => f.column!);
-    // The line range on both sides: without it on staged_rows, PostgreSQL hash-joins the whole
-    // import's staged rows for every batch (quadratic in the file size).
-    const planned = `FROM import_changes c JOIN staged_rows s ON s.workspace_id = c.workspace_id AND s.import_id = c.import_id AND s.line = c.line
-       WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.line > $3 AND c.line <= $4
-         AND s.workspace_id = $1 AND s.import_id = $2 AND s.line > $3 AND s.line <= $4`;
-    if (Number(bounds.created)) {
-      await tx.query(
-        `INSERT INTO users (workspace_id, ${columns.join(', ')}, status, custom, created_by_import, updated_by_import)
-         SELECT $1, ${columns.map((c) => `s.${c}`).join(', ')}, coalesce(s.status, 'active'),
-                coalesce(jsonb_strip_nulls(s.custom), '{}'), $2, $2
-         ${planned} AND c.op = 'create'`,
-        range,
-      );
-    }
-    if (Number(bounds.updated)) {
-      await tx.query(
-        `UPDATE users u
-            SET ${columns.map((c) => `${c} = s.${c}`).join(', ')}${columns.length ? ',' : ''}
-                status = coalesce(s.status, u.status),
-                custom = CASE WHEN s.custom IS NULL THEN u.custom ELSE jsonb_strip_nulls(u.custom || s.custom) END,
-                updated_at = now(), updated_by_import = $2
-         ${planned} AND c.op = 'update' AND u.workspace_id = $1 AND u.id = c.user_id`,
-        range,
-      );
-    }
-    const [{ end_byte }] = await tx.query<{ end_byte: string }>(
-      'SELECT end_byte FROM staged_rows WHERE workspace_id = $1 AND import_id = $2 AND line = $3',
-      [ref.workspaceId, ref.importId, bounds.last_line],
-    );
-    const batch: AppliedBatch = {
-      lastLine: bounds.last_line,
-      lastByte: Number(end_byte),
-      created: Number(bounds.created),
-      updated: Number(bounds.updated),
-    };
-    // The plan stays bound to the directory as this batch leaves it: a resume after another import
-    // changed the directory sees the version move and plans again.
-    await tx.query(
-      `UPDATE imports
-          SET applied_line = $3, applied_bytes = $4, updated_at = now(), phase = 'applying',
-              planned_version = (SELECT directory_version FROM workspaces WHERE id = $1),
-              applied = jsonb_build_object(
-                'create', coalesce((applied->>'create')::int, 0) + $5,
-                'update', coalesce((applied->>'update')::int, 0) + $6)
-        WHERE workspace_id = $1 AND id = $2`,
-      [ref.workspaceId, ref.importId, batch.lastLine, batch.lastByte, batch.created, batch.updated],
-    );
+    const range = [ref.workspaceId, ref.importId, after, batch.lastSeq];
+    if (pass === 'people') await this.writePeople(tx, range, mapping, batch.done);
+    else if (pass === 'managers') await this.linkManagers(tx, range);
+    else await this.writeGroups(tx, range);
+    await this.checkpoint(tx, ref, pass, batch);
     return batch;
   }
 
@@ -101,4 +55,134 @@ export class ApplierRepository {
       [ref.workspaceId, ref.importId],
     );
   }
+
+  private async peopleBatch(tx: Tx, ref: ImportRef, pass: 'people' | 'managers', after: number, limit: number): Promise<AppliedBatch | null> {
+    const rows = await tx.query<{ seq: number; op: string }>(
+      `SELECT seq, op FROM import_changes
+        WHERE workspace_id = $1 AND import_id = $2 AND seq > $3 ${pass === 'managers' ? "AND changes ? 'managerExternalId' AND op <> 'delete'" : ''}
+        ORDER BY seq LIMIT $4`,
+      [ref.workspaceId, ref.importId, after, limit],
+    );
+    return summarise(rows);
+  }
+
+  private async groupBatch(tx: Tx, ref: ImportRef, after: number, limit: number): Promise<AppliedBatch | null> {
+    const rows = await tx.query<{ seq: number; op: string }>(
+      'SELECT seq, op FROM import_group_changes WHERE workspace_id = $1 AND import_id = $2 AND seq > $3 ORDER BY seq LIMIT $4',
+      [ref.workspaceId, ref.importId, after, limit],
+    );
+    return summarise(rows);
+  }
+
+  /**
+   * People: values come from the staged lines the plan compared (for each field the plan found
+   * changed, the line's value is the plan's `to`); people absent from a full snapshot have no line.
+   * The line range on both tables: without it on staged_rows, PostgreSQL hash-joins the whole
+   * import's staged rows for every batch (quadratic in the file size).
+   */
+  private async writePeople(tx: Tx, range: unknown[], mapping: MappedColumn[], done: Record<string, number>): Promise<void> {
+    const writes = mappedFields(mapping).flatMap((f) => (f.write ? [f.write] : []));
+    const planned = `import_changes c WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.seq > $3 AND c.seq <= $4`;
+    // kd: the line's display name is someone else's, so it is not written.
+    const fromLines = `import_changes c JOIN staged_rows s ON s.workspace_id = c.workspace_id AND s.import_id = c.import_id AND s.line = c.line
+       LEFT JOIN (SELECT DISTINCT e.line FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.code = 'DISPLAY_NAME_IN_USE'
+                     AND e.line > $3 AND e.line <= $4) kd ON kd.line = s.line
+       WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.seq > $3 AND c.seq <= $4
+         AND s.workspace_id = $1 AND s.import_id = $2 AND s.line > $3 AND s.line <= $4`;
+    if (done.create) {
+      await tx.query(
+        `INSERT INTO users (id, workspace_id, ${writes.map((w) => w.column).join(', ')}, custom, created_by_import, updated_by_import)
+         OVERRIDING SYSTEM VALUE
+         SELECT c.user_id, $1, ${writes.map((w) => w.create).join(', ')}, coalesce(jsonb_strip_nulls(s.custom), '{}'), $2, $2
+           FROM ${fromLines} AND c.op = 'create'`,
+        range,
+      );
+    }
+    if (done.update || done.deactivate) {
+      await tx.query(
+        `UPDATE users u
+            SET ${writes.map((w) => `${w.column} = ${w.value}`).join(', ')},
+                custom = CASE WHEN s.custom IS NULL THEN u.custom ELSE jsonb_strip_nulls(u.custom || s.custom) END,
+                updated_at = now(), updated_by_import = $2
+           FROM ${fromLines} AND c.op IN ('update', 'deactivate') AND u.workspace_id = $1 AND u.id = c.user_id`,
+        range,
+      );
+      await tx.query(
+        `UPDATE users u SET status = 'deactivated', updated_at = now(), updated_by_import = $2
+           FROM ${planned} AND c.op = 'deactivate' AND c.line IS NULL AND u.workspace_id = $1 AND u.id = c.user_id`,
+        range,
+      );
+    }
+    if (done.delete) {
+      await tx.query(`DELETE FROM users u USING ${planned} AND c.op = 'delete' AND u.workspace_id = $1 AND u.id = c.user_id`, range);
+    }
+  }
+
+  /** Every person exists now, so a manager later in the file is found. */
+  private async linkManagers(tx: Tx, range: unknown[]): Promise<void> {
+    await tx.query(
+      `UPDATE users u
+          SET manager_id = (SELECT m.id FROM users m WHERE m.workspace_id = $1 AND m.external_id = c.changes->'managerExternalId'->>'to'),
+              updated_at = now(), updated_by_import = $2
+         FROM import_changes c
+        WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.seq > $3 AND c.seq <= $4 AND c.changes ? 'managerExternalId'
+          AND u.workspace_id = $1 AND u.id = c.user_id`,
+      range,
+    );
+  }
+
+  private async writeGroups(tx: Tx, range: unknown[]): Promise<void> {
+    const planned = `import_group_changes b WHERE b.workspace_id = $1 AND b.import_id = $2 AND b.seq > $3 AND b.seq <= $4`;
+    await tx.query(
+      `INSERT INTO groups (workspace_id, name, created_by_import) SELECT $1, b.group_name, $2 FROM ${planned} AND b.op = 'group_create'
+       ON CONFLICT (workspace_id, name) DO NOTHING`,
+      range,
+    );
+    await tx.query(
+      `DELETE FROM group_members m USING groups g, ${planned} AND b.op = 'member_remove'
+          AND g.workspace_id = $1 AND g.name = b.group_name AND m.workspace_id = $1 AND m.group_id = g.id AND m.user_id = b.user_id`,
+      range,
+    );
+    await tx.query(
+      `INSERT INTO group_members (workspace_id, group_id, user_id, added_by_import)
+       SELECT $1, g.id, b.user_id, $2 FROM groups g, ${planned} AND b.op = 'member_add' AND g.workspace_id = $1 AND g.name = b.group_name
+          AND EXISTS (SELECT 1 FROM users u WHERE u.workspace_id = $1 AND u.id = b.user_id)
+       ON CONFLICT DO NOTHING`,
+      range,
+    );
+    await tx.query(`DELETE FROM groups g USING ${planned} AND b.op = 'group_remove' AND g.workspace_id = $1 AND g.name = b.group_name`, range);
+  }
+
+  /**
+   * The pass's checkpoint, in the batch's transaction. The plan stays bound to the directory as
+   * this batch leaves it: a resume after another import changed the directory plans again.
+   */
+  private async checkpoint(tx: Tx, ref: ImportRef, pass: ApplyPass, batch: AppliedBatch): Promise<void> {
+    const params = [ref.workspaceId, ref.importId, batch.lastSeq];
+    const version = 'planned_version = (SELECT directory_version FROM workspaces WHERE id = $1), updated_at = now()';
+    if (pass === 'people') {
+      await tx.query(
+        `UPDATE imports
+            SET applied_line = $3, phase = 'applying', ${version},
+                applied_bytes = coalesce((SELECT s.end_byte FROM import_changes c JOIN staged_rows s
+                                            ON s.workspace_id = c.workspace_id AND s.import_id = c.import_id AND s.line = c.line
+                                           WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.seq <= $3 AND c.line IS NOT NULL
+                                           ORDER BY c.seq DESC LIMIT 1), applied_bytes),
+                applied = (SELECT jsonb_object_agg(op, coalesce((applied->>op)::int, 0) + coalesce(($4::jsonb->>op)::int, 0))
+                             FROM unnest(ARRAY['create', 'update', 'deactivate', 'delete']) AS op)
+          WHERE workspace_id = $1 AND id = $2`,
+        [...params, batch.done],
+      );
+    } else {
+      const column = pass === 'managers' ? 'linked_seq' : 'grouped_seq';
+      await tx.query(`UPDATE imports SET ${column} = $3, phase = '${pass === 'managers' ? 'linking' : 'grouping'}', ${version} WHERE workspace_id = $1 AND id = $2`, params);
+    }
+  }
+}
+
+function summarise(rows: { seq: number; op: string }[]): AppliedBatch | null {
+  if (!rows.length) return null;
+  const done: Record<string, number> = {};
+  for (const row of rows) done[row.op] = (done[row.op] ?? 0) + 1;
+  return { lastSeq: rows[rows.length - 1].seq, done };
 }

@@ -4,7 +4,7 @@ import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { NotFoundError } from '../http/domain-errors.js';
 import { validateInput } from '../http/validate-input.js';
 import { PageQuery } from '../imports/dto/import-requests.dto.js';
-import { UsersRepository, type UserView } from './users.repository.js';
+import { UsersRepository, type UserDetail } from './users.repository.js';
 
 class ListUsersQuery extends PageQuery {
   @IsOptional()
@@ -14,24 +14,39 @@ class ListUsersQuery extends PageQuery {
   @IsOptional()
   @IsString()
   @MaxLength(200)
+  group?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
   q?: string;
 }
 
+/** The directory: people with their manager, reports, groups and history. */
 @Controller('v1/users')
 export class UsersController {
   constructor(private readonly users: UsersRepository) {}
 
   @Get()
   async list(@CurrentPrincipal() principal: Principal, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const { status, q, page = 1, pageSize = 50 } = validateInput(ListUsersQuery, query, 'query');
-    const result = await this.users.list(principal.workspaceId, { status, q }, page, pageSize);
+    const { status, group, q, page = 1, pageSize = 50 } = validateInput(ListUsersQuery, query, 'query');
+    const result = await this.users.list(principal.workspaceId, { status, group, q }, page, pageSize);
     return { items: result.items, page, pageSize, total: result.total };
   }
 
-  @Get(':externalId')
-  async get(@CurrentPrincipal() principal: Principal, @Param('externalId') externalId: string): Promise<UserView> {
-    const user = await this.users.findByExternalId(principal.workspaceId, externalId);
-    if (!user) throw new NotFoundError(`No person with externalId "${externalId}".`);
+  /** By externalId, or by email. */
+  @Get(':key')
+  async get(@CurrentPrincipal() principal: Principal, @Param('key') key: string): Promise<UserDetail> {
+    const user = await this.users.find(principal.workspaceId, key);
+    if (!user) throw new NotFoundError(`No person with externalId or email "${key}".`);
     return user;
+  }
+
+  @Get(':key/history')
+  async history(@CurrentPrincipal() principal: Principal, @Param('key') key: string, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const { page = 1, pageSize = 50 } = validateInput(PageQuery, query, 'query');
+    const items = await this.users.history(principal.workspaceId, key, page, pageSize);
+    if (!items) throw new NotFoundError(`No person with externalId or email "${key}", now or in any import.`);
+    return { items, page, pageSize };
   }
 }

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import {
+  AlreadyExistsError,
   DomainError,
   ForbiddenError,
   IllegalStateError,
@@ -17,6 +18,7 @@ const STATUS = new Map<Function, number>([
   [ValidationError, HttpStatus.BAD_REQUEST],
   [PayloadTooLargeError, HttpStatus.PAYLOAD_TOO_LARGE],
   [IllegalStateError, HttpStatus.CONFLICT],
+  [AlreadyExistsError, HttpStatus.CONFLICT],
 ]);
 
 /** The one place where errors become HTTP responses: `{ code, message, ...details }`. */

@@ -38,6 +38,11 @@ export class ValidationError extends DomainError {
   }
 }
 
+/** Something with that name already exists. */
+export class AlreadyExistsError extends DomainError {
+  readonly code = 'already_exists';
+}
+
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'payload_too_large';
 }

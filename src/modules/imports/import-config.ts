@@ -1,6 +1,10 @@
-import { fieldForHeader, isMappableField, normaliseHeader } from '../directory/user-fields.js';
+import type { CustomFieldDefinition } from '../directory/custom-field-types.js';
+import { CUSTOM_PREFIX, fieldForHeader, isMappableField, normaliseHeader, SAME_SLOT } from '../directory/user-fields.js';
 
 export type KeyField = 'externalId' | 'email';
+export const MODES = ['delta', 'full'] as const;
+export const MISSING = ['deactivate', 'delete', 'ignore'] as const;
+export const SCOPES = ['all', 'imported'] as const;
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
 
 /** An import's config, normalised: every option has its value. */
@@ -8,7 +12,14 @@ export interface ImportConfig {
   /** CSV column → field. Null: map the file's headers by their common names. */
   mapping: Record<string, string> | null;
   key: KeyField;
-  mode: 'delta';
+  /** delta: only the people in the file change; full: the file is the whole truth. */
+  mode: (typeof MODES)[number];
+  /** In a full import, what happens to people absent from the file. */
+  missing: (typeof MISSING)[number];
+  /** Which people a full import may deactivate or delete: all, or only those an import created. */
+  scope: (typeof SCOPES)[number];
+  /** Create people the file has and the directory does not; when false they are reported. */
+  createMissing: boolean;
   parsing: {
     /** Null: detected from the file. */
     delimiter: string | null;
@@ -19,11 +30,12 @@ export interface ImportConfig {
   };
 }
 
-/** One CSV column and the field it fills. */
+/** One CSV column and the field it fills (for a custom field, its definition when staging began). */
 export interface MappedColumn {
   index: number;
   column: string;
   field: string;
+  custom?: Pick<CustomFieldDefinition, 'type' | 'values'>;
 }
 
 export interface ResolvedMapping {
@@ -32,16 +44,16 @@ export interface ResolvedMapping {
   missing: string[];
 }
 
-export function normaliseConfig(input: Partial<{
-  mapping: Record<string, string>;
-  key: KeyField;
-  mode: 'delta';
-  parsing: Partial<ImportConfig['parsing']>;
-}> = {}): ImportConfig {
+export type ConfigInput = Partial<Omit<ImportConfig, 'parsing'> & { parsing: Partial<ImportConfig['parsing']> }>;
+
+export function normaliseConfig(input: ConfigInput = {}): ImportConfig {
   return {
     mapping: input.mapping ?? null,
     key: input.key ?? 'externalId',
     mode: input.mode ?? 'delta',
+    missing: input.missing ?? 'deactivate',
+    scope: input.scope ?? 'all',
+    createMissing: input.createMissing ?? true,
     parsing: {
       delimiter: input.parsing?.delimiter ?? null,
       encoding: input.parsing?.encoding ?? 'utf-8',
@@ -68,6 +80,15 @@ export function configProblems(config: ImportConfig): { field: string; message: 
     if (!Object.values(config.mapping).includes(config.key)) {
       problems.push({ field: 'mapping', message: `no column is mapped to the key field "${config.key}"` });
     }
+    const targets = new Set(Object.values(config.mapping));
+    for (const fields of SAME_SLOT) {
+      if (fields.filter((field) => targets.has(field)).length > 1) {
+        problems.push({ field: 'mapping', message: `map only one of ${fields.map((f) => `"${f}"`).join(' and ')}: they set the same field` });
+      }
+    }
+    if (targets.has('phoneCountryCode') && !targets.has('phone')) {
+      problems.push({ field: 'mapping', message: 'phoneCountryCode is only used with a column mapped to "phone"' });
+    }
   }
   if (!config.parsing.header && !config.parsing.columns?.length) {
     problems.push({ field: 'parsing.columns', message: 'a file without a header row needs the column names in parsing.columns' });
@@ -75,8 +96,28 @@ export function configProblems(config: ImportConfig): { field: string; message: 
   return problems;
 }
 
-/** Matches the config's mapping (or the common header names) against the file's columns. */
-export function resolveMapping(config: ImportConfig, headers: string[]): ResolvedMapping {
+/** Custom fields a mapping names that the workspace has not defined. */
+export function undefinedCustomFields(config: ImportConfig, defined: readonly CustomFieldDefinition[]): string[] {
+  const keys = new Set(defined.map((field) => field.key));
+  return Object.values(config.mapping ?? {})
+    .filter((target) => target.startsWith(CUSTOM_PREFIX) && !keys.has(target.slice(CUSTOM_PREFIX.length)));
+}
+
+/**
+ * Matches the config's mapping (or the common header names, and the keys and labels of custom
+ * fields) against the file's columns. Custom columns carry their definition.
+ */
+export function resolveMapping(config: ImportConfig, headers: string[], customFields: readonly CustomFieldDefinition[] = []): ResolvedMapping {
+  const resolved = resolveColumns(config, headers, customFields);
+  const definitions = new Map(customFields.map((field) => [field.key, field]));
+  for (const column of resolved.columns) {
+    const definition = column.field.startsWith(CUSTOM_PREFIX) ? definitions.get(column.field.slice(CUSTOM_PREFIX.length)) : undefined;
+    if (definition) column.custom = { type: definition.type, values: definition.values };
+  }
+  return resolved;
+}
+
+function resolveColumns(config: ImportConfig, headers: string[], customFields: readonly CustomFieldDefinition[]): ResolvedMapping {
   if (config.mapping) {
     const byName = new Map<string, number>();
     headers.forEach((header, index) => {
@@ -95,10 +136,15 @@ export function resolveMapping(config: ImportConfig, headers: string[]): Resolve
   }
   const used = new Set<string>();
   const columns: MappedColumn[] = [];
+  const customByName = new Map<string, string>();
+  for (const field of customFields) {
+    for (const name of [field.key, field.label]) customByName.set(normaliseHeader(name), `${CUSTOM_PREFIX}${field.key}`);
+  }
   headers.forEach((header, index) => {
-    const field = fieldForHeader(header);
+    const field = fieldForHeader(header) ?? customByName.get(normaliseHeader(header));
     if (field && !used.has(field)) {
       used.add(field);
+      SAME_SLOT.filter((fields) => fields.includes(field as never)).flat().forEach((sibling) => used.add(sibling));
       columns.push({ index, column: header, field });
     }
   });

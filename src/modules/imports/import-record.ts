@@ -8,7 +8,7 @@ export interface ImportRef {
   importId: string;
 }
 
-export type Phase = 'waiting' | 'staging' | 'planning' | 'applying' | 'done';
+export type Phase = 'waiting' | 'staging' | 'planning' | 'applying' | 'linking' | 'grouping' | 'done';
 
 export interface OpCounts {
   create: number;
@@ -43,7 +43,10 @@ export interface ImportRecord extends ImportRef {
   plannedAt: string | null;
   plannedVersion: number | null;
   applyStartedAt: string | null;
+  /** The apply passes' checkpoints: people (the plan's seq), manager links, groups. */
   appliedLine: number;
+  linkedSeq: number;
+  groupedSeq: number;
   appliedBytes: number;
   counts: OpCounts;
   applied: OpCounts;

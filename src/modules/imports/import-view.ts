@@ -11,7 +11,7 @@ export function importView(record: ImportRecord): Record<string, unknown> {
     mapping: record.resolvedMapping?.map(({ column, field }) => ({ column, field })) ?? null,
     progress: progress(record),
     counts: record.counts,
-    applied: { create: record.applied.create, update: record.applied.update },
+    applied: { create: record.applied.create, update: record.applied.update, deactivate: record.applied.deactivate, delete: record.applied.delete },
     requestedBy: record.requestedBy,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,

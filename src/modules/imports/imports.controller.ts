@@ -9,7 +9,7 @@ import { ERRORS_CSV_HEADER, errorCsvLine } from './errors-csv.js';
 import type { ImportRef } from './import-record.js';
 import { importView } from './import-view.js';
 import { ImportsService } from './imports.service.js';
-import { PreviewRepository } from './preview.repository.js';
+import { PreviewRepository, type PersonOp } from './preview.repository.js';
 
 /** A malformed id cannot name an import: 404, like an id of another workspace. */
 const importId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('Import not found.') });
@@ -65,9 +65,19 @@ export class ImportsController {
     const { op, page = 1, pageSize = 50 } = validateInput(PreviewQuery, query, 'query');
     const record = await this.imports.get(ref(principal, id));
     const ready = record.plannedAt !== null;
-    const items = !ready ? [] : op === 'error' ? await this.preview.errors(record, page, pageSize) : await this.preview.people(record, op, page, pageSize);
-    const total = !ready ? 0 : op ? (op === 'error' ? await this.preview.errorCount(record) : record.counts[op]) : record.counts.create + record.counts.update + record.counts.unchanged;
-    return { state: record.state, ready, counts: record.counts, op: op ?? null, page, pageSize, total, items };
+    const groups = ready ? await this.preview.groupCounts(record) : null;
+    let items: unknown[] = [];
+    let total = 0;
+    if (ready && op === 'error') [items, total] = await Promise.all([this.preview.errors(record, page, pageSize), this.preview.errorCount(record)]);
+    else if (ready && op === 'groups') {
+      items = await this.preview.groups(record, page, pageSize);
+      total = Object.values(groups!).reduce((sum, n) => sum + n, 0);
+    } else if (ready) {
+      items = await this.preview.people(record, op as PersonOp | undefined, page, pageSize);
+      const { create, update, deactivate, delete: deleted, unchanged } = record.counts;
+      total = op ? record.counts[op as PersonOp] : create + update + deactivate + deleted + unchanged;
+    }
+    return { state: record.state, ready, counts: record.counts, groups, op: op ?? null, page, pageSize, total, items };
   }
 
   @Get(':id/errors')

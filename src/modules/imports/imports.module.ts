@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
 import { FilesModule } from '../files/files.module.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsCoreModule } from './imports-core.module.js';
@@ -8,6 +9,6 @@ import { PreviewRepository } from './preview.repository.js';
 @Module({
   imports: [FilesModule, ImportsCoreModule],
   controllers: [ImportsController],
-  providers: [ImportsService, PreviewRepository],
+  providers: [ImportsService, PreviewRepository, CustomFieldsRepository],
 })
 export class ImportsModule {}

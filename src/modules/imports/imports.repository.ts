@@ -3,7 +3,7 @@ import type { ImportState } from '../../state/import.machine.js';
 import type { TransitionResult } from '../../state/import-snapshot.js';
 import { Database, type Tx } from '../database/database.js';
 import { ImportInterrupted } from '../staging/pipeline-errors.js';
-import type { ImportConfig } from './import-config.js';
+import { normaliseConfig, type ConfigInput, type ImportConfig } from './import-config.js';
 import { ZERO_COUNTS, type ImportRecord, type ImportRef } from './import-record.js';
 
 const SELECT_IMPORT = `
@@ -23,7 +23,10 @@ export interface NewImport {
 export interface ClaimedImport {
   state: ImportState;
   stagedBytes: number;
+  /** The apply passes' checkpoints: people, manager links, groups. */
   appliedLine: number;
+  linkedSeq: number;
+  groupedSeq: number;
 }
 
 export interface ImportPage {
@@ -77,13 +80,13 @@ export class ImportsRepository {
    * of `states` and no later attempt (a worker that took over a job thought dead) owns it.
    */
   async claim(tx: Tx, ref: ImportRef, states: ImportState[], attempt: string): Promise<ClaimedImport> {
-    const [row] = await tx.query<{ state: ImportState; attempt: string | null; staged_bytes: string; applied_line: number }>(
-      'SELECT state, attempt, staged_bytes, applied_line FROM imports WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
+    const [row] = await tx.query<{ state: ImportState; attempt: string | null; staged_bytes: string; applied_line: number; linked_seq: number; grouped_seq: number }>(
+      'SELECT state, attempt, staged_bytes, applied_line, linked_seq, grouped_seq FROM imports WHERE workspace_id = $1 AND id = $2 FOR UPDATE',
       [ref.workspaceId, ref.importId],
     );
     if (!row || !states.includes(row.state)) throw new ImportInterrupted(`import is ${row?.state ?? 'gone'}`);
     if (row.attempt !== attempt) throw new ImportInterrupted(`attempt ${row.attempt} took the import over from ${attempt}`);
-    return { state: row.state, stagedBytes: Number(row.staged_bytes), appliedLine: row.applied_line };
+    return { state: row.state, stagedBytes: Number(row.staged_bytes), appliedLine: row.applied_line, linkedSeq: row.linked_seq, groupedSeq: row.grouped_seq };
   }
 
   /**
@@ -154,7 +157,8 @@ function toRecord(row: Record<string, unknown>): ImportRecord {
     state: row.state as ImportState,
     persisted: { machineVersion: row.machine_version as number, snapshot: row.snapshot },
     file: { id: row.file_id as string, name: row.file_name as string, size: Number(row.file_size), sha256: row.file_sha256 as string },
-    config: row.config as ImportConfig,
+    // Imports stored before an option existed get its default.
+    config: normaliseConfig(row.config as ConfigInput),
     requestedBy: row.requested_by as string,
     requestedByKey: (row.requested_by_key as string) ?? null,
     idempotencyKey: (row.idempotency_key as string) ?? null,
@@ -171,6 +175,8 @@ function toRecord(row: Record<string, unknown>): ImportRecord {
     plannedVersion: row.planned_version === null ? null : Number(row.planned_version),
     applyStartedAt: iso(row.apply_started_at),
     appliedLine: Number(row.applied_line),
+    linkedSeq: Number(row.linked_seq),
+    groupedSeq: Number(row.grouped_seq),
     appliedBytes: Number(row.applied_bytes),
     counts: { ...ZERO_COUNTS, ...(row.counts as object) },
     applied: { ...ZERO_COUNTS, ...(row.applied as object) },

@@ -10,7 +10,9 @@ import { pgErrorCode } from '../database/pg-error-code.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import { readMultipart } from '../files/multipart-upload.js';
 import { IllegalStateError, NotFoundError, ValidationError } from '../http/domain-errors.js';
+import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
 import { parseImportConfig } from './dto/import-config.dto.js';
+import { undefinedCustomFields } from './import-config.js';
 import type { RequestableState } from './dto/import-requests.dto.js';
 import type { ImportConfig } from './import-config.js';
 import { ImportDriver } from './import-driver.js';
@@ -45,7 +47,20 @@ export class ImportsService {
     private readonly db: Database,
     private readonly imports: ImportsRepository,
     private readonly driver: ImportDriver,
+    private readonly customFields: CustomFieldsRepository,
   ) {}
+
+  /** A config from a request, checked against the workspace's custom fields too. */
+  private async config(workspaceId: string, input: unknown): Promise<ImportConfig> {
+    const config = parseImportConfig(input);
+    const missing = undefinedCustomFields(config, await this.customFields.list(workspaceId));
+    if (missing.length) {
+      throw new ValidationError(`config is invalid: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not defined in this workspace`, missing.map((field) => ({
+        field: `mapping`, message: `${field} is not a custom field of this workspace: define it with POST /v1/fields first`,
+      })));
+    }
+    return config;
+  }
 
   /** Stores the uploaded file and creates the import in DRAFT, all in one transaction. */
   async create(principal: Principal, request: Request, idempotencyKey: string | undefined): Promise<Created> {
@@ -65,7 +80,7 @@ export class ImportsService {
         if (!upload.file) {
           throw new ValidationError('The request has no file: send the CSV as the multipart part "file".', [{ field: 'file', message: 'required' }]);
         }
-        const config = parseImportConfig(upload.fields.config);
+        const config = await this.config(ws, upload.fields.config);
         return this.imports.insert(tx, {
           workspaceId: ws,
           fileId: upload.file.stored.id,
@@ -97,7 +112,7 @@ export class ImportsService {
 
   /** PUT config: allowed in DRAFT and PREVIEW_READY; the import goes back to DRAFT. */
   async replaceConfig(ref: ImportRef, input: unknown): Promise<ImportRecord> {
-    const config: ImportConfig = parseImportConfig(input);
+    const config = await this.config(ref.workspaceId, input);
     const outcome = await this.driver.send(ref, { type: 'CHANGE_CONFIG' }, (tx) => this.imports.replaceConfig(tx, ref, config));
     if (!outcome.result.accepted) throw this.illegal(outcome.before, 'PUT config');
     return this.get(ref);

@@ -1,9 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
-import { standardField } from '../directory/user-fields.js';
+import { CUSTOM_PREFIX, standardField } from '../directory/user-fields.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import type { ImportRecord, ImportRef } from './import-record.js';
 import type { PreviewOp } from './dto/import-requests.dto.js';
+
+export type PersonOp = Exclude<PreviewOp, 'error' | 'groups'>;
+
+export interface GroupCounts {
+  groupsCreated: number;
+  groupsRemoved: number;
+  membershipsAdded: number;
+  membershipsRemoved: number;
+}
 
 export interface ErrorRow {
   line: number;
@@ -21,33 +30,78 @@ export class PreviewRepository {
     @Inject(FILE_STORE) private readonly files: FileStore,
   ) {}
 
-  async people(record: ImportRecord, op: PreviewOp | undefined, page: number, pageSize: number): Promise<Record<string, unknown>[]> {
-    const fields = (record.resolvedMapping ?? []).filter((m) => standardField(m.field));
-    const values = fields.map((m) => `'${m.field}', s.${standardField(m.field)!.column}`).join(', ');
-    // A staged line with no planned change and no plan error is unchanged.
-    const opExpr = `coalesce(c.op, CASE WHEN e.line IS NULL THEN 'unchanged' ELSE 'error' END)`;
-    const rows = await this.db.query<{ line: number; key: string; op: string; changes: unknown; fields: Record<string, unknown> | null; custom: unknown }>(
-      `SELECT * FROM (
-         SELECT s.line, s.key, ${opExpr} AS op, c.changes, s.custom,
-                CASE WHEN c.op = 'create' THEN jsonb_strip_nulls(jsonb_build_object(${values || "'_', NULL"})) END AS fields
-           FROM staged_rows s
-           LEFT JOIN import_changes c ON c.workspace_id = s.workspace_id AND c.import_id = s.import_id AND c.line = s.line
-           LEFT JOIN LATERAL (SELECT e.line FROM import_errors e
-                               WHERE e.workspace_id = s.workspace_id AND e.import_id = s.import_id AND e.line = s.line AND e.source = 'plan'
-                               LIMIT 1) e ON true
-          WHERE s.workspace_id = $1 AND s.import_id = $2
-            AND ($3::text IS NULL OR ($3 IN ('create', 'update') AND c.op = $3) OR ($3 = 'unchanged' AND c.op IS NULL))
+  /**
+   * The people an import changes (in apply order: the file's lines, then people absent from a full
+   * snapshot), or leaves unchanged, page by page. Lines that only add a group to a person of an
+   * earlier line are not listed again.
+   */
+  async people(record: ImportRecord, op: PersonOp | undefined, page: number, pageSize: number): Promise<Record<string, unknown>[]> {
+    const rows = await this.db.query<{ line: number | null; key: string; op: string; changes: Record<string, { from: unknown; to: unknown }> | null }>(
+      `SELECT line, key, op, changes FROM (
+         SELECT c.seq AS position, c.line, c.key, c.op, c.changes FROM import_changes c
+          WHERE c.workspace_id = $1 AND c.import_id = $2 AND ($3::text IS NULL OR c.op = $3)
+         UNION ALL
+         SELECT s.line, s.line, s.key, 'unchanged', NULL FROM staged_rows s
+          WHERE s.workspace_id = $1 AND s.import_id = $2 AND ($3::text IS NULL OR $3 = 'unchanged') AND s.repeat_of IS NULL
+            AND NOT EXISTS (SELECT 1 FROM import_changes c WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.seq = s.line)
+            AND NOT EXISTS (SELECT 1 FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.line = s.line
+                                                          AND e.source = 'plan' AND e.blocking)
        ) AS listed
-       WHERE op <> 'error' AND ($3::text IS NULL OR op = $3)
-       ORDER BY line LIMIT $4 OFFSET $5`,
+       ORDER BY position LIMIT $4 OFFSET $5`,
       [record.workspaceId, record.importId, op ?? null, pageSize, (page - 1) * pageSize],
     );
+    const created = await this.createdFields(record, rows.filter((row) => row.op === 'create').map((row) => row.line!));
     return rows.map((row) => {
       const item: Record<string, unknown> = { line: row.line, key: row.key, op: row.op };
-      if (row.op === 'update') item.changes = row.changes;
-      if (row.op === 'create') item.fields = { ...row.fields, ...customFields(row.custom) };
+      if (row.op === 'create') item.fields = created.get(row.line!);
+      else if (row.changes) item.changes = row.changes;
       return item;
     });
+  }
+
+  /** What the people an import creates get: their lines' mapped values (a display name in use left out). */
+  private async createdFields(record: ImportRecord, lines: number[]): Promise<Map<number, Record<string, unknown>>> {
+    if (!lines.length) return new Map();
+    const withheld = (codes: string): string =>
+      `EXISTS (SELECT 1 FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.line = s.line AND e.code ${codes})`;
+    const rows = await this.db.query<Record<string, unknown> & { line: number; no_display_name: boolean; no_manager: boolean }>(
+      `SELECT s.*, ${withheld("= 'DISPLAY_NAME_IN_USE'")} AS no_display_name, ${withheld("LIKE 'MANAGER%'")} AS no_manager
+         FROM staged_rows s WHERE s.workspace_id = $1 AND s.import_id = $2 AND s.line = ANY($3::int[])`,
+      [record.workspaceId, record.importId, lines],
+    );
+    const mapping = record.resolvedMapping ?? [];
+    return new Map(rows.map((row) => {
+      const fields: Record<string, unknown> = {};
+      for (const { field } of mapping) {
+        const staged = field.startsWith(CUSTOM_PREFIX) ? null : standardField(field)?.staged;
+        const value = staged === null ? (row.custom as Record<string, unknown> | null)?.[field.slice(CUSTOM_PREFIX.length)] : staged ? row[staged] : undefined;
+        const left = (field === 'displayName' && row.no_display_name) || (field === 'managerExternalId' && row.no_manager) || field === 'delete';
+        if (value !== null && value !== undefined && !left) fields[field] = value;
+      }
+      fields.status ??= 'active';
+      return [row.line, fields];
+    }));
+  }
+
+  /** Groups created and removed, and memberships added and removed, page by page. */
+  async groups(ref: ImportRef, page: number, pageSize: number): Promise<Record<string, unknown>[]> {
+    return this.db.query(
+      `SELECT b.op, b.group_name AS "group", coalesce(b.key, u.external_id, lower(u.email)) AS key, b.line
+         FROM import_group_changes b LEFT JOIN users u ON u.workspace_id = b.workspace_id AND u.id = b.user_id
+        WHERE b.workspace_id = $1 AND b.import_id = $2 ORDER BY b.seq LIMIT $3 OFFSET $4`,
+      [ref.workspaceId, ref.importId, pageSize, (page - 1) * pageSize],
+    );
+  }
+
+  /** How many groups and memberships the import adds and removes. */
+  async groupCounts(ref: ImportRef): Promise<GroupCounts> {
+    const [row] = await this.db.query<Record<string, string>>(
+      `SELECT count(*) FILTER (WHERE op = 'group_create') AS created, count(*) FILTER (WHERE op = 'group_remove') AS removed,
+              count(*) FILTER (WHERE op = 'member_add') AS added, count(*) FILTER (WHERE op = 'member_remove') AS dropped
+         FROM import_group_changes WHERE workspace_id = $1 AND import_id = $2`,
+      [ref.workspaceId, ref.importId],
+    );
+    return { groupsCreated: Number(row.created), groupsRemoved: Number(row.removed), membershipsAdded: Number(row.added), membershipsRemoved: Number(row.dropped) };
   }
 
   async errors(record: ImportRecord, page: number, pageSize: number): Promise<ErrorRow[]> {
@@ -81,9 +135,3 @@ export class PreviewRepository {
     return bytes.toString('utf8').replace(/(\r\n|\r|\n)$/, '');
   }
 }
-
-function customFields(custom: unknown): Record<string, unknown> {
-  if (!custom || typeof custom !== 'object') return {};
-  return Object.fromEntries(Object.entries(custom).filter(([, v]) => v !== null).map(([k, v]) => [`custom.${k}`, v]));
-}
-

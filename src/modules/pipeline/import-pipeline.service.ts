@@ -3,10 +3,10 @@ import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
 import { ASYNC_COMMIT, Database, type Tx } from '../database/database.js';
 import { pgErrorCode } from '../database/pg-error-code.js';
-import { ApplierRepository } from '../applying/applier.repository.js';
+import { ApplierRepository, type ApplyPass } from '../applying/applier.repository.js';
 import { ImportDriver } from '../imports/import-driver.js';
 import type { ImportRecord, ImportRef } from '../imports/import-record.js';
-import { ImportsRepository } from '../imports/imports.repository.js';
+import { ImportsRepository, type ClaimedImport } from '../imports/imports.repository.js';
 import { PlannerRepository } from '../planning/planner.repository.js';
 import { FatalImportError, ImportInterrupted, WorkerStopping } from '../staging/pipeline-errors.js';
 import { Stager } from '../staging/stager.service.js';
@@ -47,7 +47,7 @@ export class ImportPipeline {
         this.db.transaction(async (tx) => {
           await this.imports.claim(tx, ref, ['CREATING_PREVIEW'], attempt.id);
           const current = (await this.imports.find(ref, tx))!;
-          return this.planner.plan(tx, ref, { key: current.config.key, mapping: current.resolvedMapping! });
+          return this.planner.plan(tx, ref, { config: current.config, mapping: current.resolvedMapping! });
         }, 'REPEATABLE READ'),
       );
       await this.driver.send(ref, { type: 'PREVIEW_FINISHED' }, (tx) => this.fence(tx, ref, 'CREATING_PREVIEW', attempt.id));
@@ -90,25 +90,29 @@ export class ImportPipeline {
         // A retry that resumes mid-apply plans again too: what is left is compared with the
         // directory as it is now, and applying goes on after the last applied line.
         if (current.plannedAt) this.logger.log({ ...ref }, 'the directory changed since the plan: planning again');
-        await this.planner.plan(tx, ref, { key: current.config.key, mapping: current.resolvedMapping! });
+        await this.planner.plan(tx, ref, { config: current.config, mapping: current.resolvedMapping!, appliedSeq: current.appliedLine });
       }
       if (!current.applyStartedAt) await this.applier.markStarted(tx, ref);
     });
   }
 
+  /** People first, then manager links (every person exists by then), then groups; each pass resumable. */
   private async applyAll(ref: ImportRef, attempt: Attempt): Promise<void> {
     const current = (await this.imports.find(ref))!;
-    let line = current.appliedLine;
-    for (;;) {
-      const batch = await this.db.transaction(async (tx) => {
-        await tx.query(ASYNC_COMMIT);
-        const claimed = await this.imports.claim(tx, ref, ['IMPORTING'], attempt.id);
-        if (claimed.appliedLine !== line) throw new ImportInterrupted('another worker moved the checkpoint');
-        return this.applier.applyNext(tx, ref, current.resolvedMapping!, line, this.env.batchSize);
-      });
-      if (!batch) break;
-      line = batch.lastLine;
-      if (attempt.stopping()) throw new WorkerStopping();
+    const passes: [ApplyPass, keyof ClaimedImport][] = [['people', 'appliedLine'], ['managers', 'linkedSeq'], ['groups', 'groupedSeq']];
+    for (const [pass, checkpoint] of passes) {
+      let position = current[checkpoint] as number;
+      for (;;) {
+        const batch = await this.db.transaction(async (tx) => {
+          await tx.query(ASYNC_COMMIT);
+          const claimed = await this.imports.claim(tx, ref, ['IMPORTING'], attempt.id);
+          if (claimed[checkpoint] !== position) throw new ImportInterrupted('another worker moved the checkpoint');
+          return this.applier.applyNext(tx, ref, pass, current.resolvedMapping!, position, this.env.batchSize);
+        });
+        if (!batch) break;
+        position = batch.lastSeq;
+        if (attempt.stopping()) throw new WorkerStopping();
+      }
     }
   }
 

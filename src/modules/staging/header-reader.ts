@@ -1,5 +1,6 @@
 import type { FileStore } from '../files/file-store.js';
-import { resolveMapping } from '../imports/import-config.js';
+import type { CustomFieldDefinition } from '../directory/custom-field-types.js';
+import { resolveMapping, undefinedCustomFields } from '../imports/import-config.js';
 import type { ImportRecord } from '../imports/import-record.js';
 import { CsvRecordReader, type CsvItem, type CsvRecord } from './csv-record-reader.js';
 import { sniffDelimiter } from './dialect-sniffer.js';
@@ -22,7 +23,7 @@ export interface HeaderStart extends StagingStart {
  * column names) and the mapping of those columns to fields. A file the import cannot work with at
  * all fails here, with a reason that says what to change.
  */
-export async function readHeader(files: FileStore, current: ImportRecord): Promise<HeaderStart> {
+export async function readHeader(files: FileStore, current: ImportRecord, customFields: readonly CustomFieldDefinition[]): Promise<HeaderStart> {
   const { config } = current;
   const chunks = files.open(current.workspaceId, current.file.id, 0)[Symbol.asyncIterator]();
   const sample: Buffer[] = [];
@@ -59,7 +60,14 @@ export async function readHeader(files: FileStore, current: ImportRecord): Promi
   await chunks.return?.();
 
   const headers = header ? header.fields.map((field) => field.trim()) : config.parsing.columns!;
-  const mapping = resolveMapping(config, headers);
+  const undefinedFields = undefinedCustomFields(config, customFields);
+  if (undefinedFields.length) {
+    throw new FatalImportError(
+      `The mapping names ${undefinedFields.map((f) => `"${f}"`).join(', ')}, which the workspace does not define (any more). ` +
+        'Define the field with POST /v1/fields, or map the column to another field.',
+    );
+  }
+  const mapping = resolveMapping(config, headers, customFields);
   const listed = headers.map((h) => `"${h}"`).join(', ');
   if (!mapping.columns.some((column) => column.field === config.key)) {
     throw new FatalImportError(

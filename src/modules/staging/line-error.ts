@@ -9,6 +9,8 @@ export interface LineError {
   raw: string | null;
   startByte: number | null;
   endByte: number | null;
+  /** The person's key when the line has a readable one: a full import must not treat them as absent. */
+  key?: string | null;
 }
 
 export type LineErrorCode =
@@ -17,6 +19,8 @@ export type LineErrorCode =
   | 'MISSING_KEY'
   | 'INVALID_EMAIL'
   | 'INVALID_STATUS'
+  | 'INVALID_VALUE'
+  | 'INVALID_PHONE'
   | 'VALUE_TOO_LONG'
   | 'INVALID_CHARACTER'
   | 'UNKNOWN_COLUMN'

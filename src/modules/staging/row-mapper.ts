@@ -1,18 +1,19 @@
+import { typeCustomValue, yesNo, type CustomValue } from '../directory/custom-field-types.js';
 import { CUSTOM_PREFIX, standardField } from '../directory/user-fields.js';
 import type { KeyField, MappedColumn } from '../imports/import-config.js';
 import type { CsvRecord } from './csv-record-reader.js';
 import type { LineError } from './line-error.js';
+import { toE164 } from './phone-number.js';
 
 /** Columns of staged_rows written per row, in COPY order. */
 export const STAGED_COLUMNS = [
-  'line', 'start_byte', 'end_byte', 'key', 'external_id', 'email', 'first_name', 'last_name', 'display_name',
-  'title', 'department', 'location', 'phone', 'status', 'custom',
+  'line', 'start_byte', 'end_byte', 'key', 'external_id', 'email', 'user_name', 'first_name', 'last_name',
+  'display_name', 'title', 'department', 'location', 'language', 'phone', 'status', 'tracked', 'remove',
+  'manager_key', 'group_name', 'custom',
 ] as const;
 
-const FIELD_SLOTS = new Map<string, number>(
-  STAGED_COLUMNS.map((column, slot) => [column, slot] as const).filter(([, slot]) => slot >= 4 && slot <= 13),
-);
-const CUSTOM_SLOT = 14;
+const SLOT = new Map<string, number>(STAGED_COLUMNS.map((column, slot) => [column, slot] as const));
+const CUSTOM_SLOT = SLOT.get('custom')!;
 const MAX_VALUE_LENGTH = 2000;
 
 /**
@@ -26,25 +27,30 @@ export function isEmail(value: string): boolean {
 }
 
 const ACTIVE = new Set(['active', 'activated', 'enabled', 'true', 'yes', 'y', '1']);
-const DEACTIVATED = new Set(['deactivated', 'inactive', 'disabled', 'false', 'no', 'n', '0']);
+const DEACTIVATED = new Set(['deactivated', 'inactive', 'disabled', 'false', 'no', 'n', '0', 'archived', 'terminated', 'suspended']);
 
 /** A row ready for COPY: values in STAGED_COLUMNS order, null for an empty or unmapped cell. */
 export type StagedRow = (string | number | null)[];
 
 export type MapResult = { row: StagedRow; errors: LineError[] } | { row: null; errors: LineError[] };
 
-interface Slot {
-  index: number;
-  column: string;
-  field: string;
+interface Slot extends MappedColumn {
+  /** Index in STAGED_COLUMNS; -1 for phoneCountryCode, read with the phone. */
   slot: number;
   customKey: string | null;
 }
 
-/** Turns one CSV record into a staged row, checking each mapped value. */
+type Problem = (code: LineError['code'], message: string) => void;
+
+/**
+ * Turns one CSV record into a staged row, checking and normalising each mapped value: emails,
+ * statuses and their spellings, yes/no columns, phones to E.164, custom fields to their type.
+ * A line with a bad value is not staged; its error names the line, the column and what to do.
+ */
 export class RowMapper {
   private readonly slots: Slot[];
   private readonly keySlot: Slot;
+  private readonly countrySlot: Slot | undefined;
 
   constructor(
     mapping: MappedColumn[],
@@ -52,72 +58,104 @@ export class RowMapper {
     private readonly headerCount: number,
     private readonly delimiter: string,
   ) {
-    this.slots = mapping.map(({ index, column, field }) => {
-      const custom = field.startsWith(CUSTOM_PREFIX) ? field.slice(CUSTOM_PREFIX.length) : null;
-      const slot = custom ? CUSTOM_SLOT : FIELD_SLOTS.get(standardField(field)!.column)!;
-      return { index, column, field, slot, customKey: custom };
+    this.slots = mapping.map((column) => {
+      const custom = column.field.startsWith(CUSTOM_PREFIX) ? column.field.slice(CUSTOM_PREFIX.length) : null;
+      const staged = custom ? 'custom' : standardField(column.field)!.staged;
+      return { ...column, slot: staged ? SLOT.get(staged)! : -1, customKey: custom };
     });
     const keySlot = this.slots.find((slot) => slot.field === key);
     if (!keySlot) throw new Error(`no column maps to the key field ${key}`);
     this.keySlot = keySlot;
+    this.countrySlot = this.slots.find((slot) => slot.field === 'phoneCountryCode');
   }
 
   map(record: CsvRecord): MapResult {
     const { fields, line } = record;
-    const error = (column: string | null, code: LineError['code'], message: string): LineError => ({
-      line, column, code, message, raw: null, startByte: record.startByte, endByte: record.endByte,
-    });
+    const errors: LineError[] = [];
+    const error = (column: string | null, code: LineError['code'], message: string): void => {
+      errors.push({ line, column, code, message, raw: null, startByte: record.startByte, endByte: record.endByte });
+    };
     if (fields.length !== this.headerCount) {
       const message =
         `Line ${line} has ${fields.length} fields but the header has ${this.headerCount} columns: ` +
         (fields.length > this.headerCount
           ? `a value containing "${printable(this.delimiter)}" must be enclosed in double quotes.`
           : 'add the missing fields (empty ones still need their delimiter).');
-      return { row: null, errors: [error(null, 'WRONG_FIELD_COUNT', message)] };
+      error(null, 'WRONG_FIELD_COUNT', message);
+      return { row: null, errors };
     }
     const row: StagedRow = new Array(STAGED_COLUMNS.length).fill(null);
     row[0] = line;
     row[1] = record.startByte;
     row[2] = record.endByte;
-    const errors: LineError[] = [];
-    let custom: Record<string, string | null> | null = null;
+    let custom: Record<string, CustomValue | null> | null = null;
     for (const slot of this.slots) {
       const value = fields[slot.index].trim() || null;
+      const problem: Problem = (code, message) => error(slot.column, code, `Line ${line}, column "${slot.column}": ${message}`);
       if (value !== null && value.includes('\u0000')) {
-        errors.push(error(slot.column, 'INVALID_CHARACTER', `Line ${line}, column "${slot.column}": the value contains a NUL character (byte 0x00), which cannot be stored. Remove it from the file.`));
-        continue;
+        problem('INVALID_CHARACTER', 'the value contains a NUL character (byte 0x00), which cannot be stored. Remove it from the file.');
+      } else if (value !== null && value.length > MAX_VALUE_LENGTH) {
+        problem('VALUE_TOO_LONG', `the value is ${value.length} characters long; the limit is ${MAX_VALUE_LENGTH}. Shorten it.`);
+      } else if (slot.customKey) {
+        const typed = value === null ? { value: null } : typeCustomValue(slot.custom ?? { type: 'string', values: null }, value);
+        if ('problem' in typed) problem('INVALID_VALUE', `"${value}" ${typed.problem} for the custom field "${slot.customKey}".`);
+        else (custom ??= {})[slot.customKey] = typed.value;
+      } else if (slot.slot >= 0) {
+        row[slot.slot] = value === null ? null : this.normalise(slot, value, fields, problem);
       }
-      if (value !== null && value.length > MAX_VALUE_LENGTH) {
-        errors.push(error(slot.column, 'VALUE_TOO_LONG', `Line ${line}, column "${slot.column}": the value is ${value.length} characters long; the limit is ${MAX_VALUE_LENGTH}. Shorten it.`));
-        continue;
-      }
-      if (slot.customKey) {
-        (custom ??= {})[slot.customKey] = value;
-        continue;
-      }
-      if (slot.field === 'email' && value !== null && !isEmail(value)) {
-        errors.push(error(slot.column, 'INVALID_EMAIL', `Line ${line}, column "${slot.column}": "${value}" is not a valid email address. Correct it or leave the cell empty.`));
-        continue;
-      }
-      if (slot.field === 'status' && value !== null) {
-        const status = normaliseStatus(value);
-        if (!status) {
-          errors.push(error(slot.column, 'INVALID_STATUS', `Line ${line}, column "${slot.column}": "${value}" is not a status. Use "active" or "deactivated" (or leave it empty to keep the current one).`));
-          continue;
-        }
-        row[slot.slot] = status;
-        continue;
-      }
-      row[slot.slot] = value;
     }
     const keyValue = row[this.keySlot.slot] as string | null;
-    if (keyValue === null && !errors.some((e) => e.column === this.keySlot.column)) {
-      errors.push(error(this.keySlot.column, 'MISSING_KEY', `Line ${line}, column "${this.keySlot.column}": the ${this.key} is empty, and every person needs one. Fill it in or remove the line.`));
+    const keyReadable = !errors.some((e) => e.column === this.keySlot.column);
+    if (keyValue === null && keyReadable) {
+      error(this.keySlot.column, 'MISSING_KEY', `Line ${line}, column "${this.keySlot.column}": the ${this.key} is empty, and every person needs one. Fill it in or remove the line.`);
     }
-    if (errors.length) return { row: null, errors };
-    row[3] = this.key === 'email' ? keyValue!.toLowerCase() : keyValue;
+    const key = keyValue === null ? null : this.key === 'email' ? keyValue.toLowerCase() : keyValue;
+    if (errors.length) {
+      if (keyReadable && key !== null) errors.forEach((e) => (e.key = key));
+      return { row: null, errors };
+    }
+    row[3] = key;
     row[CUSTOM_SLOT] = custom ? JSON.stringify(custom) : null;
     return { row, errors };
+  }
+
+  /** A non-empty cell as staged for its field, or null after reporting why it cannot be. */
+  private normalise(slot: Slot, value: string, fields: string[], problem: Problem): string | null {
+    switch (slot.field) {
+      case 'email':
+        if (isEmail(value)) return value;
+        problem('INVALID_EMAIL', `"${value}" is not a valid email address. Correct it or leave the cell empty.`);
+        return null;
+      case 'status': {
+        const status = normaliseStatus(value);
+        if (!status) problem('INVALID_STATUS', `"${value}" is not a status. Use "active" or "deactivated" (or leave it empty: a person in the file is active).`);
+        return status;
+      }
+      case 'archived': {
+        const archived = yesNo(value) ?? (value.toLowerCase() === 'archived' ? true : value.toLowerCase() === 'active' ? false : null);
+        if (archived === null) problem('INVALID_VALUE', `"${value}" is not yes or no. Use y to archive (deactivate) the person, n or empty to keep them active.`);
+        return archived === null ? null : archived ? 'deactivated' : 'active';
+      }
+      case 'track':
+      case 'delete': {
+        const flag = yesNo(value);
+        if (flag === null) problem('INVALID_VALUE', `"${value}" is not yes or no. Use y or n (or leave it empty).`);
+        if (slot.field === 'delete') return flag ? 't' : null;
+        return flag === null ? null : flag ? 't' : 'f';
+      }
+      case 'phone': {
+        const country = this.countrySlot ? fields[this.countrySlot.index].trim() || null : null;
+        const phone = toE164(value, country);
+        if (!phone) {
+          problem('INVALID_PHONE', country
+            ? `"${value}" with the country code "${country}" is not a possible phone number. Correct the number or its country code.`
+            : `"${value}" is not a possible phone number. Write it with its country code (+44 7700 900123), or map a phoneCountryCode column.`);
+        }
+        return phone;
+      }
+      default:
+        return value;
+    }
   }
 }
 

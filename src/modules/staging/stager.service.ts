@@ -3,6 +3,7 @@ import type { ImportState } from '../../state/import.machine.js';
 import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
 import { ASYNC_COMMIT, Database, type Tx } from '../database/database.js';
+import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import type { ImportRecord, ImportRef } from '../imports/import-record.js';
 import { ImportsRepository } from '../imports/imports.repository.js';
@@ -25,13 +26,14 @@ export class Stager {
     private readonly db: Database,
     private readonly imports: ImportsRepository,
     private readonly staging: StagingRepository,
+    private readonly customFields: CustomFieldsRepository,
   ) {}
 
   async stage(ref: ImportRef, running: ImportState[], attempt: string, stopping: () => boolean): Promise<void> {
     let current = await this.mustFind(ref);
     if (current.stagedAt) return;
     if (!current.headers) {
-      const start = await readHeader(this.files, current);
+      const start = await readHeader(this.files, current, await this.customFields.list(ref.workspaceId));
       await this.db.transaction(async (tx) => {
         await this.claim(tx, ref, running, attempt, 0);
         await this.staging.start(tx, ref, start);

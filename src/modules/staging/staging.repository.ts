@@ -47,14 +47,14 @@ export class StagingRepository {
   async writeErrors(tx: Tx, ref: ImportRef, errors: LineError[], source: 'stage' | 'plan'): Promise<void> {
     if (!errors.length) return;
     await tx.query(
-      `INSERT INTO import_errors (workspace_id, import_id, line, column_name, code, message, raw, start_byte, end_byte, source)
-       SELECT $1, $2, e.line, e.column_name, e.code, e.message, e.raw, e.start_byte, e.end_byte, $10
-         FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[])
-              AS e (line, column_name, code, message, raw, start_byte, end_byte)`,
+      `INSERT INTO import_errors (workspace_id, import_id, line, column_name, code, message, raw, start_byte, end_byte, key, source)
+       SELECT $1, $2, e.line, e.column_name, e.code, e.message, e.raw, e.start_byte, e.end_byte, e.key, $11
+         FROM unnest($3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[], $9::bigint[], $10::text[])
+              AS e (line, column_name, code, message, raw, start_byte, end_byte, key)`,
       [
         ref.workspaceId, ref.importId,
         errors.map((e) => e.line), errors.map((e) => e.column), errors.map((e) => e.code), errors.map((e) => e.message),
-        errors.map((e) => e.raw), errors.map((e) => e.startByte), errors.map((e) => e.endByte), source,
+        errors.map((e) => e.raw), errors.map((e) => e.startByte), errors.map((e) => e.endByte), errors.map((e) => e.key ?? null), source,
       ],
     );
   }

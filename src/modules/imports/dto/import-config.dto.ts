@@ -11,7 +11,7 @@ import {
 } from 'class-validator';
 import { ValidationError } from '../../http/domain-errors.js';
 import { validateInput } from '../../http/validate-input.js';
-import { configProblems, DELIMITERS, normaliseConfig, type ImportConfig, type KeyField } from '../import-config.js';
+import { configProblems, DELIMITERS, MISSING, MODES, normaliseConfig, SCOPES, type ImportConfig, type KeyField } from '../import-config.js';
 
 export class ParsingDto {
   @IsOptional()
@@ -43,8 +43,20 @@ export class ImportConfigDto {
   key?: KeyField;
 
   @IsOptional()
-  @IsIn(['delta'], { message: 'mode must be "delta"' })
-  mode?: 'delta';
+  @IsIn([...MODES], { message: 'mode must be "delta" (only the people in the file change) or "full" (the file is the whole directory)' })
+  mode?: ImportConfig['mode'];
+
+  @IsOptional()
+  @IsIn([...MISSING], { message: 'missing must be "deactivate", "delete" or "ignore"' })
+  missing?: ImportConfig['missing'];
+
+  @IsOptional()
+  @IsIn([...SCOPES], { message: 'scope must be "all" or "imported"' })
+  scope?: ImportConfig['scope'];
+
+  @IsOptional()
+  @IsBoolean()
+  createMissing?: boolean;
 
   @IsOptional()
   @ValidateNested()

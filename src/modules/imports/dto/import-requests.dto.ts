@@ -36,7 +36,7 @@ export class ListImportsQuery extends PageQuery {
   state?: ImportState;
 }
 
-export const PREVIEW_OPS = ['create', 'update', 'unchanged', 'error'] as const;
+export const PREVIEW_OPS = ['create', 'update', 'deactivate', 'delete', 'unchanged', 'error', 'groups'] as const;
 export type PreviewOp = (typeof PREVIEW_OPS)[number];
 
 export class PreviewQuery extends PageQuery {

@@ -1,0 +1,96 @@
+import type { ImportConfig, MappedColumn } from '../imports/import-config.js';
+import { notBlocked, STAGED } from './plan-checks.js';
+import { keyJoin, literal, mappedFields, SNAPSHOT_FIELDS, userKey, type FieldSql } from './mapped-fields.js';
+
+/**
+ * The SQL of the plan's changes: one row per person the import changes, in apply order, with
+ * each changed field as {from, to}. Parameters: $1 workspace, $2 import, $3 the position already
+ * applied (a plan made again after part of it was applied keeps that part as it was).
+ */
+export interface ChangesInput {
+  config: ImportConfig;
+  mapping: MappedColumn[];
+  /** The sequence people created by this import take their ids from, as a SQL literal. */
+  idSequence: string;
+}
+
+/** Creates, updates, deactivations and deletions from the file's lines (seq = line). */
+export function fileChanges({ config, mapping, idSequence }: ChangesInput): string {
+  const fields = mappedFields(mapping);
+  const current = fields.map((f) => f.current).join(', ');
+  const incoming = fields.map((f) => f.incoming).join(', ');
+  const manager = fields.find((f) => f.name === 'managerExternalId');
+  // A created person's values are their line's (the preview reads them from it); only the manager
+  // link, written in a later pass, is kept in the plan.
+  const created = manager ? `CASE WHEN ${manager.incoming} IS NOT NULL THEN jsonb_build_object('managerExternalId', jsonb_build_object('from', NULL, 'to', ${manager.incoming})) END` : 'NULL::jsonb';
+  const status = fields.find((f) => f.name === 'status')!.incoming;
+  const withManager = mapping.some((m) => m.field === 'managerExternalId');
+  return `
+    INSERT INTO import_changes (workspace_id, import_id, seq, line, op, user_id, key, changes)
+    SELECT $1, $2, line, line, op, coalesce(user_id, nextval(${idSequence})), key,
+           CASE op WHEN 'delete' THEN snapshot WHEN 'create' THEN created ELSE changes END
+      FROM (
+        SELECT s.line, s.key, u.id AS user_id,
+               CASE WHEN s.remove THEN CASE WHEN u.id IS NOT NULL THEN 'delete' END
+                    WHEN u.id IS NULL THEN 'create'
+                    WHEN ${status} = 'deactivated' AND u.status = 'active' THEN 'deactivate'
+                    WHEN ROW(${current}) IS DISTINCT FROM ROW(${incoming}) THEN 'update' END AS op,
+               ${changedFields(fields)} AS changes,
+               ${created} AS created,
+               CASE WHEN s.remove AND u.id IS NOT NULL THEN ${snapshot('u')} END AS snapshot
+          FROM staged_rows s
+          LEFT JOIN users u ON u.workspace_id = $1 AND ${keyJoin(config.key)}
+          ${withManager ? 'LEFT JOIN users mgr ON mgr.workspace_id = $1 AND mgr.id = u.manager_id' : ''}
+          LEFT JOIN (SELECT e.line, bool_or(e.code = 'DISPLAY_NAME_IN_USE') AS keep_display_name, bool_or(e.code LIKE 'MANAGER%') AS keep_manager
+                       FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.source = 'plan' AND NOT e.blocking
+                      GROUP BY e.line) k ON k.line = s.line
+         WHERE ${STAGED} AND s.line > $3 AND ${notBlocked('s')}
+           AND NOT EXISTS (SELECT 1 FROM plan_repeats r WHERE r.line = s.line)
+      ) AS planned
+     WHERE op IS NOT NULL`;
+}
+
+/**
+ * A full import: the people absent from the file (and from its unreadable lines), within the
+ * scope, are deactivated or deleted. Their seq continues after the file's last line.
+ */
+export function missingPeople({ config }: ChangesInput): string | null {
+  if (config.mode !== 'full' || config.missing === 'ignore') return null;
+  const key = userKey(config.key, 'u');
+  const op = config.missing === 'delete' ? 'delete' : 'deactivate';
+  const changes = op === 'delete' ? snapshot('u') : `'{"status": {"from": "active", "to": "deactivated"}}'::jsonb`;
+  return `
+    INSERT INTO import_changes (workspace_id, import_id, seq, line, op, user_id, key, changes)
+    SELECT $1, $2, greatest($3, (SELECT staged_lines FROM imports WHERE workspace_id = $1 AND id = $2)) + row_number() OVER (ORDER BY u.id),
+           NULL, '${op}', u.id, coalesce(${key}, '#' || u.id), ${changes}
+      FROM users u
+     WHERE u.workspace_id = $1
+       ${op === 'deactivate' ? "AND u.status = 'active'" : ''}
+       ${config.scope === 'imported' ? 'AND u.created_by_import IS NOT NULL' : ''}
+       AND (${key} IS NULL OR (
+            NOT EXISTS (SELECT 1 FROM staged_rows s WHERE ${STAGED} AND s.key = ${key})
+        AND NOT EXISTS (SELECT 1 FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.key = ${key})))`;
+}
+
+/**
+ * Each changed field as {from, to}: one object of every field, less the unchanged ones (a
+ * quarter of the cost of aggregating the changed ones per row). At most 50 arguments per call.
+ */
+function changedFields(fields: FieldSql[]): string {
+  const parts: string[] = [];
+  for (let i = 0; i < fields.length; i += 40) {
+    const chunk = fields.slice(i, i + 40);
+    parts.push(`jsonb_build_object(${chunk.map((f) => `${literal(f.name)}, jsonb_build_object('from', to_jsonb(${f.current}), 'to', to_jsonb(${f.incoming}))`).join(', ')})`);
+  }
+  const unchanged = fields.map((f) => `CASE WHEN ${f.current} IS NOT DISTINCT FROM ${f.incoming} THEN ${literal(f.name)} END`).join(', ');
+  return `((${parts.join(' || ')}) - array_remove(ARRAY[${unchanged}], NULL))`;
+}
+
+/** Every field a person had, as {from: value, to: null}: what a deletion takes away. */
+function snapshot(alias: string): string {
+  const values = SNAPSHOT_FIELDS.map(([name, column]) => `(${literal(name)}, to_jsonb(${alias}.${column}))`).join(', ');
+  return `((SELECT coalesce(jsonb_object_agg(f.name, jsonb_build_object('from', f.value, 'to', NULL)), '{}')
+              FROM (VALUES ${values}) AS f (name, value) WHERE f.value IS NOT NULL)
+           || (SELECT coalesce(jsonb_object_agg('custom.' || c.key, jsonb_build_object('from', c.value, 'to', NULL)), '{}')
+                 FROM jsonb_each(${alias}.custom) AS c))`;
+}
