@@ -137,6 +137,7 @@ export class ImportsRepository {
     await tx.query('DELETE FROM staged_rows WHERE workspace_id = $1 AND import_id = $2', [ref.workspaceId, ref.importId]);
     await tx.query('DELETE FROM import_errors WHERE workspace_id = $1 AND import_id = $2', [ref.workspaceId, ref.importId]);
     await tx.query('DELETE FROM import_changes WHERE workspace_id = $1 AND import_id = $2', [ref.workspaceId, ref.importId]);
+    await tx.query('DELETE FROM import_group_changes WHERE workspace_id = $1 AND import_id = $2', [ref.workspaceId, ref.importId]);
     await tx.query(
       `UPDATE imports
           SET config = $3, phase = 'waiting', headers = NULL, delimiter = NULL, resolved_mapping = NULL,

@@ -14,8 +14,31 @@ export interface ChangesInput {
   idSequence: string;
 }
 
+/**
+ * The lines that change someone (plan_candidates): one join of the file with the directory. Lines
+ * that change nothing cannot break a rule the directory already keeps, so the checks that follow
+ * look at these lines only, for the fields they change.
+ */
+export function candidates({ config, mapping }: ChangesInput): string {
+  const fields = mappedFields(mapping);
+  const withManager = mapping.some((m) => m.field === 'managerExternalId');
+  return `
+    CREATE TEMP TABLE plan_candidates ON COMMIT DROP AS
+    SELECT s.line, u.id AS user_id, u.id IS NULL AS created,
+           (u.id IS NULL OR s.email IS DISTINCT FROM u.email) AS email_changed,
+           (u.id IS NULL OR s.external_id IS DISTINCT FROM u.external_id) AS external_id_changed,
+           (u.id IS NULL OR lower(s.display_name) IS DISTINCT FROM lower(u.display_name)) AS display_name_changed,
+           ${withManager ? '(u.id IS NULL OR s.manager_key IS DISTINCT FROM mgr.external_id)' : 'false'} AS manager_changed
+      FROM staged_rows s
+      LEFT JOIN users u ON u.workspace_id = $1 AND ${keyJoin(config.key)}
+      ${withManager ? 'LEFT JOIN users mgr ON mgr.workspace_id = $1 AND mgr.id = u.manager_id' : ''}
+      CROSS JOIN (SELECT false AS keep_display_name, false AS keep_manager) k
+     WHERE ${STAGED} AND s.line > $3 AND s.repeat_of IS NULL AND ${notBlocked('s')}
+       AND (u.id IS NULL OR s.remove OR ROW(${fields.map((f) => f.current).join(', ')}) IS DISTINCT FROM ROW(${fields.map((f) => f.incoming).join(', ')}))`;
+}
+
 /** Creates, updates, deactivations and deletions from the file's lines (seq = line). */
-export function fileChanges({ config, mapping, idSequence }: ChangesInput): string {
+export function fileChanges({ mapping, idSequence }: ChangesInput): string {
   const fields = mappedFields(mapping);
   const current = fields.map((f) => f.current).join(', ');
   const incoming = fields.map((f) => f.incoming).join(', ');
@@ -38,14 +61,14 @@ export function fileChanges({ config, mapping, idSequence }: ChangesInput): stri
                ${changedFields(fields)} AS changes,
                ${created} AS created,
                CASE WHEN s.remove AND u.id IS NOT NULL THEN ${snapshot('u')} END AS snapshot
-          FROM staged_rows s
-          LEFT JOIN users u ON u.workspace_id = $1 AND ${keyJoin(config.key)}
+          FROM plan_candidates pc
+          JOIN staged_rows s ON ${STAGED} AND s.line = pc.line
+          LEFT JOIN users u ON u.workspace_id = $1 AND u.id = pc.user_id
           ${withManager ? 'LEFT JOIN users mgr ON mgr.workspace_id = $1 AND mgr.id = u.manager_id' : ''}
           LEFT JOIN (SELECT e.line, bool_or(e.code = 'DISPLAY_NAME_IN_USE') AS keep_display_name, bool_or(e.code LIKE 'MANAGER%') AS keep_manager
                        FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.source = 'plan' AND NOT e.blocking
                       GROUP BY e.line) k ON k.line = s.line
-         WHERE ${STAGED} AND s.line > $3 AND ${notBlocked('s')}
-           AND NOT EXISTS (SELECT 1 FROM plan_repeats r WHERE r.line = s.line)
+         WHERE ${notBlocked('s')}
       ) AS planned
      WHERE op IS NOT NULL`;
 }

@@ -14,6 +14,15 @@ export interface CheckInput {
 
 export const STAGED = 's.workspace_id = $1 AND s.import_id = $2';
 
+/**
+ * Lines whose value of a field changes something (set by `candidates`): only they can break a
+ * uniqueness rule, because the directory already satisfies it. Checks scale with the changes,
+ * not with the file.
+ */
+function changing(flag: 'email_changed' | 'external_id_changed' | 'display_name_changed' | 'manager_changed' | 'created'): string {
+  return `JOIN plan_candidates pc ON pc.line = s.line AND pc.${flag}`;
+}
+
 /** A line a blocking plan error keeps out of the directory. */
 export function notBlocked(alias: string): string {
   return `NOT EXISTS (SELECT 1 FROM import_errors e
@@ -79,6 +88,7 @@ export function otherIdentifier({ config, mapping }: CheckInput): string[] {
   const code = literal(key === 'email' ? 'EXTERNAL_ID_IN_USE' : 'EMAIL_IN_USE');
   const value = key === 'email' ? 's.external_id' : 'lower(s.email)';
   const shown = key === 'email' ? 's.external_id' : 's.email';
+  const flag = key === 'email' ? 'external_id_changed' : 'email_changed';
   const owner = key === 'email'
     ? 'o.workspace_id = $1 AND o.external_id = s.external_id'
     : 'o.workspace_id = $1 AND lower(o.email) = lower(s.email)';
@@ -86,15 +96,16 @@ export function otherIdentifier({ config, mapping }: CheckInput): string[] {
     insertErrors(`
       SELECT s.line, ${column} AS column_name, ${code} AS code, s.start_byte, s.end_byte, s.key,
              format('Line %s: the ${name} "%s" is already on line %s of this file, for another person. Each person needs their own ${name}; correct one of the lines.', s.line, ${shown}, d.first_line) AS message
-        FROM (SELECT ${value} AS value, min(line) AS first_line FROM staged_rows s
-               WHERE ${STAGED} AND ${value} IS NOT NULL AND ${notBlocked('s')} GROUP BY 1 HAVING min(key) <> max(key)) d
+        FROM (SELECT ${value} AS value, min(s.line) AS first_line FROM staged_rows s ${changing(flag)}
+               WHERE ${STAGED} AND ${value} IS NOT NULL AND ${notBlocked('s')} GROUP BY 1 HAVING min(s.key) <> max(s.key)) d
         JOIN staged_rows f ON f.workspace_id = $1 AND f.import_id = $2 AND f.line = d.first_line
         JOIN staged_rows s ON ${STAGED} AND ${value} = d.value AND s.key <> f.key
+        ${changing(flag)}
        WHERE ${notBlocked('s')}`),
     insertErrors(`
       SELECT s.line, ${column} AS column_name, ${code} AS code, s.start_byte, s.end_byte, s.key,
              format('Line %s: the ${name} "%s" belongs to another person in the directory (${key} "%s"). Correct the line, or change that person first.', s.line, ${shown}, ${userKey(key, 'o')}) AS message
-        FROM staged_rows s JOIN users o ON ${owner} AND ${userKey(key, 'o')} IS DISTINCT FROM s.key
+        FROM staged_rows s ${changing(flag)} JOIN users o ON ${owner} AND ${userKey(key, 'o')} IS DISTINCT FROM s.key
        WHERE ${STAGED} AND ${notBlocked('s')}`),
   ];
 }
@@ -106,9 +117,8 @@ export function unknownPeople({ config, mapping }: CheckInput): string[] {
     insertErrors(`
       SELECT s.line, ${columnOf(mapping, config.key)} AS column_name, 'UNKNOWN_PERSON' AS code, s.start_byte, s.end_byte, s.key,
              format('Line %s: no person with the ${config.key} "%s" is in the directory, and this import does not create people (createMissing: false). Create them first, or allow creating.', s.line, s.key) AS message
-        FROM staged_rows s
-       WHERE ${STAGED} AND s.remove IS NOT TRUE AND ${notBlocked('s')}
-         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.workspace_id = $1 AND ${userKey(config.key, 'u')} = s.key)`),
+        FROM staged_rows s ${changing('created')}
+       WHERE ${STAGED} AND s.remove IS NOT TRUE AND ${notBlocked('s')}`),
   ];
 }
 
@@ -123,15 +133,16 @@ export function displayNames({ config, mapping }: CheckInput): string[] {
     insertErrors(`
       SELECT s.line, ${column} AS column_name, 'DISPLAY_NAME_IN_USE' AS code, s.start_byte, s.end_byte, s.key,
              format('Line %s: the display name "%s" is already used on line %s, by another person. Display names are unique: this person keeps their current one. Give one of them another display name.', s.line, s.display_name, d.first_line) AS message
-        FROM (SELECT lower(display_name) AS value, min(line) AS first_line FROM staged_rows s
-               WHERE ${STAGED} AND display_name IS NOT NULL AND ${notBlocked('s')} GROUP BY 1 HAVING min(key) <> max(key)) d
+        FROM (SELECT lower(s.display_name) AS value, min(s.line) AS first_line FROM staged_rows s ${changing('display_name_changed')}
+               WHERE ${STAGED} AND s.display_name IS NOT NULL AND ${notBlocked('s')} GROUP BY 1 HAVING min(s.key) <> max(s.key)) d
         JOIN staged_rows f ON f.workspace_id = $1 AND f.import_id = $2 AND f.line = d.first_line
         JOIN staged_rows s ON ${STAGED} AND lower(s.display_name) = d.value AND s.key <> f.key
+        ${changing('display_name_changed')}
        WHERE ${notBlocked('s')}`, false),
     insertErrors(`
       SELECT s.line, ${column} AS column_name, 'DISPLAY_NAME_IN_USE' AS code, s.start_byte, s.end_byte, s.key,
              format('Line %s: the display name "%s" belongs to another person in the directory (${config.key} "%s"). Display names are unique: this person keeps their current one.', s.line, s.display_name, ${userKey(config.key, 'o')}) AS message
-        FROM staged_rows s
+        FROM staged_rows s ${changing('display_name_changed')}
         JOIN users o ON o.workspace_id = $1 AND lower(o.display_name) = lower(s.display_name) AND ${userKey(config.key, 'o')} IS DISTINCT FROM s.key
        WHERE ${STAGED} AND s.display_name IS NOT NULL AND ${notBlocked('s')}
          AND NOT EXISTS (SELECT 1 FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.line = s.line AND e.code = 'DISPLAY_NAME_IN_USE')`, false),
@@ -157,11 +168,11 @@ export function managers({ mapping }: CheckInput): string[] {
     insertErrors(`
       SELECT s.line, ${column} AS column_name, 'MANAGER_IS_SELF' AS code, s.start_byte, s.end_byte, s.key,
              format('Line %s: "%s" is named as their own manager. Leave the manager empty or name someone else.', s.line, s.manager_key) AS message
-        FROM staged_rows s WHERE ${STAGED} AND s.manager_key = s.external_id AND ${notBlocked('s')}`, false),
+        FROM staged_rows s ${changing('manager_changed')} WHERE ${STAGED} AND s.manager_key = s.external_id AND ${notBlocked('s')}`, false),
     insertErrors(`
       SELECT s.line, ${column} AS column_name, 'MANAGER_NOT_FOUND' AS code, s.start_byte, s.end_byte, s.key,
              format('Line %s: the manager "%s" is neither in this file nor in the directory. The person is imported without this manager; add the manager or correct the externalId.', s.line, s.manager_key) AS message
-        FROM staged_rows s
+        FROM staged_rows s ${changing('manager_changed')}
        WHERE ${STAGED} AND s.manager_key IS NOT NULL AND s.manager_key IS DISTINCT FROM s.external_id AND ${notBlocked('s')}
          AND NOT EXISTS (SELECT 1 FROM staged_rows m WHERE m.workspace_id = $1 AND m.import_id = $2 AND m.external_id = s.manager_key
                                                       AND m.remove IS NOT TRUE AND ${notBlocked('m')})

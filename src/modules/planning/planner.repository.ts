@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/database.js';
 import type { ImportConfig, MappedColumn } from '../imports/import-config.js';
 import { ZERO_COUNTS, type ImportRef, type OpCounts } from '../imports/import-record.js';
-import { fileChanges, missingPeople } from './plan-changes.js';
+import { candidates, fileChanges, missingPeople } from './plan-changes.js';
 import { displayNames, managers, otherIdentifier, repeatedKeys, unknownPeople } from './plan-checks.js';
 import { groupChanges } from './plan-groups.js';
 import { literal } from './mapped-fields.js';
@@ -56,14 +56,17 @@ export class PlannerRepository {
     const comparing = input.mapping.some((m) => m.field === input.config.key);
     if (comparing) {
       const checks = { config: input.config, mapping: input.mapping };
-      for (const sql of [...repeatedKeys(checks), ...otherIdentifier(checks), ...unknownPeople(checks), ...displayNames(checks), ...managers(checks)]) {
-        await run(tx, sql, params);
-      }
       const [{ sequence }] = await tx.query<{ sequence: string }>(`SELECT pg_get_serial_sequence('users', 'id') AS sequence`);
       const changes = { ...checks, idSequence: literal(sequence) };
-      await tx.query(fileChanges(changes), [...params, applied]);
+      for (const sql of repeatedKeys(checks)) await run(tx, sql, params);
+      await run(tx, candidates(changes), [...params, applied]);
+      await tx.query('ANALYZE plan_candidates');
+      for (const sql of [...otherIdentifier(checks), ...unknownPeople(checks), ...displayNames(checks), ...managers(checks)]) {
+        await run(tx, sql, params);
+      }
+      await run(tx, fileChanges(changes), [...params, applied]);
       const missing = missingPeople(changes);
-      if (missing) await tx.query(missing, [...params, applied]);
+      if (missing) await run(tx, missing, [...params, applied]);
       if (input.mapping.some((m) => m.field === 'group')) {
         for (const sql of groupChanges(input.config.key)) await run(tx, sql, params);
       }
