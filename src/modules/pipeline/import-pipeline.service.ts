@@ -43,6 +43,7 @@ export class ImportPipeline {
     await this.imports.takeOver(ref, attempt.id);
     await this.guard(ref, async () => {
       await this.timed(ref, 'staged', () => this.stager.stage(ref, ['CREATING_PREVIEW'], attempt.id, attempt.stopping));
+      await this.timed(ref, 'settled', () => this.planner.settle());
       await this.timed(ref, 'planned', () =>
         this.db.transaction(async (tx) => {
           await this.imports.claim(tx, ref, ['CREATING_PREVIEW'], attempt.id);
@@ -82,6 +83,10 @@ export class ImportPipeline {
    * and the batches that follow.
    */
   private async bindPlan(ref: ImportRef, attempt: string): Promise<void> {
+    const before = (await this.imports.find(ref))!;
+    if (!before.plannedAt || before.plannedVersion !== (await this.db.transaction((tx) => this.applier.directoryVersion(tx, ref.workspaceId)))) {
+      await this.planner.settle();
+    }
     await this.db.transaction(async (tx) => {
       await this.imports.claim(tx, ref, ['IMPORTING'], attempt);
       const current = (await this.imports.find(ref, tx))!;

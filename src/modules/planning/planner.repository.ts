@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Tx } from '../database/database.js';
+import { Database, type Tx } from '../database/database.js';
 import type { ImportConfig, MappedColumn } from '../imports/import-config.js';
 import { ZERO_COUNTS, type ImportRef, type OpCounts } from '../imports/import-record.js';
 import { candidates, fileChanges, missingPeople } from './plan-changes.js';
@@ -38,6 +38,17 @@ const PLAN_WORK_MEM = '128MB';
  */
 @Injectable()
 export class PlannerRepository {
+  constructor(private readonly db: Database) {}
+
+  /**
+   * Before a plan, outside its transaction: fresh statistics after staging (and after the last
+   * import's writes), or the joins get nested-loop plans that take minutes instead of seconds; and
+   * the freshly written rows' hint bits set once here, instead of by the plan's first scans.
+   */
+  async settle(): Promise<void> {
+    await this.db.query('VACUUM (ANALYZE) staged_rows, users');
+  }
+
   async plan(tx: Tx, ref: ImportRef, input: PlanInput): Promise<OpCounts> {
     const applied = input.appliedSeq ?? 0;
     const params = [ref.workspaceId, ref.importId];
@@ -49,9 +60,6 @@ export class PlannerRepository {
     await tx.query(`DELETE FROM import_errors WHERE workspace_id = $1 AND import_id = $2 AND source = 'plan'`, params);
     await tx.query(`DELETE FROM import_changes WHERE workspace_id = $1 AND import_id = $2 AND seq > $3`, [...params, applied]);
     await tx.query(`DELETE FROM import_group_changes WHERE workspace_id = $1 AND import_id = $2`, params);
-    // Fresh statistics after staging (and after the last import's writes), or the joins below get
-    // nested-loop plans that take minutes instead of seconds.
-    await tx.query('ANALYZE staged_rows, users');
     // An empty file has no columns to map, and nothing to compare.
     const comparing = input.mapping.some((m) => m.field === input.config.key);
     if (comparing) {
