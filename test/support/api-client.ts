@@ -23,10 +23,11 @@ export class Api {
     readonly key: string,
   ) {}
 
-  async upload(csv: string | Buffer, options: { config?: unknown; name?: string; idempotencyKey?: string } = {}): Promise<Reply<ImportBody>> {
+  async upload(csv: string | Buffer, options: { config?: unknown; profileId?: string; name?: string; idempotencyKey?: string } = {}): Promise<Reply<ImportBody>> {
     const form = new FormData();
     form.append('file', new Blob([typeof csv === 'string' ? csv : new Uint8Array(csv)], { type: 'text/csv' }), options.name ?? 'people.csv');
     if (options.config !== undefined) form.append('config', typeof options.config === 'string' ? options.config : JSON.stringify(options.config));
+    if (options.profileId !== undefined) form.append('profileId', options.profileId);
     const headers: Record<string, string> = { 'x-api-key': this.key };
     if (options.idempotencyKey) headers['idempotency-key'] = options.idempotencyKey;
     return this.send('POST', '/v1/imports', form, headers);
@@ -38,6 +39,10 @@ export class Api {
 
   post<T = Record<string, unknown>>(path: string, body: unknown): Promise<Reply<T>> {
     return this.send('POST', path, JSON.stringify(body), { 'content-type': 'application/json' });
+  }
+
+  put<T = Record<string, unknown>>(path: string, body: unknown): Promise<Reply<T>> {
+    return this.send('PUT', path, JSON.stringify(body), { 'content-type': 'application/json' });
   }
 
   delete<T = Record<string, unknown>>(path: string): Promise<Reply<T>> {

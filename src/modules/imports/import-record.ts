@@ -28,6 +28,8 @@ export interface ImportRecord extends ImportRef {
   persisted: PersistedImport;
   file: { id: string; name: string; size: number; sha256: string };
   config: ImportConfig;
+  /** The saved profile the config was copied from, if any. */
+  profileId: string | null;
   requestedBy: string;
   requestedByKey: string | null;
   idempotencyKey: string | null;

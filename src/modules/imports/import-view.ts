@@ -7,6 +7,7 @@ export function importView(record: ImportRecord): Record<string, unknown> {
     state: record.state,
     file: { name: record.file.name, size: record.file.size, sha256: record.file.sha256 },
     config: record.config,
+    profileId: record.profileId,
     columns: record.headers,
     mapping: record.resolvedMapping?.map(({ column, field }) => ({ column, field })) ?? null,
     progress: progress(record),

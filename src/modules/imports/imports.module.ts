@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
+import { ProfilesRepository } from '../profiles/profiles.repository.js';
 import { FilesModule } from '../files/files.module.js';
 import { ImportsController } from './imports.controller.js';
 import { ImportsCoreModule } from './imports-core.module.js';
@@ -9,6 +10,6 @@ import { PreviewRepository } from './preview.repository.js';
 @Module({
   imports: [FilesModule, ImportsCoreModule],
   controllers: [ImportsController],
-  providers: [ImportsService, PreviewRepository, CustomFieldsRepository],
+  providers: [ImportsService, PreviewRepository, CustomFieldsRepository, ProfilesRepository],
 })
 export class ImportsModule {}

@@ -14,6 +14,7 @@ export interface NewImport {
   workspaceId: string;
   fileId: string;
   config: ImportConfig;
+  profileId: string | null;
   requestedBy: string;
   requestedByKey: string;
   idempotencyKey: string | null;
@@ -41,12 +42,12 @@ export class ImportsRepository {
   async insert(tx: Tx, input: NewImport): Promise<string> {
     const [row] = await tx.query<{ id: string }>(
       `INSERT INTO imports (workspace_id, state, snapshot, machine_version, file_id, config, requested_by, requested_by_key,
-                            idempotency_key, state_times)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, jsonb_build_object($2::text, now()))
+                            idempotency_key, profile_id, state_times)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, jsonb_build_object($2::text, now()))
        RETURNING id`,
       [
         input.workspaceId, input.initial.state, input.initial.persisted.snapshot, input.initial.persisted.machineVersion,
-        input.fileId, input.config, input.requestedBy, input.requestedByKey, input.idempotencyKey,
+        input.fileId, input.config, input.requestedBy, input.requestedByKey, input.idempotencyKey, input.profileId,
       ],
     );
     return row.id;
@@ -160,6 +161,7 @@ function toRecord(row: Record<string, unknown>): ImportRecord {
     file: { id: row.file_id as string, name: row.file_name as string, size: Number(row.file_size), sha256: row.file_sha256 as string },
     // Imports stored before an option existed get its default.
     config: normaliseConfig(row.config as ConfigInput),
+    profileId: (row.profile_id as string) ?? null,
     requestedBy: row.requested_by as string,
     requestedByKey: (row.requested_by_key as string) ?? null,
     idempotencyKey: (row.idempotency_key as string) ?? null,

@@ -11,8 +11,8 @@ import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import { readMultipart } from '../files/multipart-upload.js';
 import { IllegalStateError, NotFoundError, ValidationError } from '../http/domain-errors.js';
 import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
-import { parseImportConfig } from './dto/import-config.dto.js';
-import { undefinedCustomFields } from './import-config.js';
+import { ProfilesRepository } from '../profiles/profiles.repository.js';
+import { parseWorkspaceConfig } from './dto/import-config.dto.js';
 import type { RequestableState } from './dto/import-requests.dto.js';
 import type { ImportConfig } from './import-config.js';
 import { ImportDriver } from './import-driver.js';
@@ -48,18 +48,24 @@ export class ImportsService {
     private readonly imports: ImportsRepository,
     private readonly driver: ImportDriver,
     private readonly customFields: CustomFieldsRepository,
+    private readonly profiles: ProfilesRepository,
   ) {}
 
   /** A config from a request, checked against the workspace's custom fields too. */
   private async config(workspaceId: string, input: unknown): Promise<ImportConfig> {
-    const config = parseImportConfig(input);
-    const missing = undefinedCustomFields(config, await this.customFields.list(workspaceId));
-    if (missing.length) {
-      throw new ValidationError(`config is invalid: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not defined in this workspace`, missing.map((field) => ({
-        field: `mapping`, message: `${field} is not a custom field of this workspace: define it with POST /v1/fields first`,
-      })));
+    return parseWorkspaceConfig(input, await this.customFields.list(workspaceId));
+  }
+
+  /** The config of an upload: inline, or copied from a saved profile (`profileId`). */
+  private async uploadConfig(workspaceId: string, fields: Record<string, string>): Promise<{ config: ImportConfig; profileId: string | null }> {
+    const profileId = fields.profileId?.trim();
+    if (!profileId) return { config: await this.config(workspaceId, fields.config), profileId: null };
+    if (fields.config?.trim()) {
+      throw new ValidationError('Send either config or profileId, not both.', [{ field: 'config', message: 'remove it to use the profile, or remove profileId' }]);
     }
-    return config;
+    const profile = UUID.test(profileId) ? await this.profiles.find(workspaceId, profileId) : undefined;
+    if (!profile) throw new ValidationError(`No profile ${profileId} in this workspace.`, [{ field: 'profileId', message: 'not found: see GET /v1/profiles' }]);
+    return { config: profile.config, profileId: profile.id };
   }
 
   /** Stores the uploaded file and creates the import in DRAFT, all in one transaction. */
@@ -80,11 +86,12 @@ export class ImportsService {
         if (!upload.file) {
           throw new ValidationError('The request has no file: send the CSV as the multipart part "file".', [{ field: 'file', message: 'required' }]);
         }
-        const config = await this.config(ws, upload.fields.config);
+        const { config, profileId } = await this.uploadConfig(ws, upload.fields);
         return this.imports.insert(tx, {
           workspaceId: ws,
           fileId: upload.file.stored.id,
           config,
+          profileId,
           requestedBy: principal.keyName,
           requestedByKey: principal.keyId,
           idempotencyKey: idempotencyKey ?? null,
@@ -131,6 +138,8 @@ export class ImportsService {
     return new IllegalStateError(record.importId, record.state, request, labels);
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function isUniqueViolation(error: unknown): boolean {
   return pgErrorCode(error) === '23505';

@@ -11,7 +11,8 @@ import {
 } from 'class-validator';
 import { ValidationError } from '../../http/domain-errors.js';
 import { validateInput } from '../../http/validate-input.js';
-import { configProblems, DELIMITERS, MISSING, MODES, normaliseConfig, SCOPES, type ImportConfig, type KeyField } from '../import-config.js';
+import type { CustomFieldDefinition } from '../../directory/custom-field-types.js';
+import { configProblems, DELIMITERS, MISSING, MODES, normaliseConfig, SCOPES, undefinedCustomFields, type ImportConfig, type KeyField } from '../import-config.js';
 
 export class ParsingDto {
   @IsOptional()
@@ -86,6 +87,19 @@ export function parseImportConfig(input: unknown): ImportConfig {
   const problems = configProblems(config);
   if (problems.length) {
     throw new ValidationError(`config is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+  }
+  return config;
+}
+
+/** A config from a request, checked against the workspace's custom fields too. */
+export function parseWorkspaceConfig(input: unknown, customFields: readonly CustomFieldDefinition[]): ImportConfig {
+  const config = parseImportConfig(input);
+  const missing = undefinedCustomFields(config, customFields);
+  if (missing.length) {
+    throw new ValidationError(
+      `config is invalid: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} not defined in this workspace`,
+      missing.map((field) => ({ field: 'mapping', message: `${field} is not a custom field of this workspace: define it with POST /v1/fields first` })),
+    );
   }
   return config;
 }
