@@ -15,7 +15,9 @@ export interface FileStore {
   /** Stores the bytes within the caller's transaction; throws (and stores nothing) past `maxBytes`. */
   put(tx: Tx, workspaceId: string, name: string, bytes: AsyncIterable<Buffer>, maxBytes: number): Promise<StoredFile>;
   describe(workspaceId: string, fileId: string): Promise<StoredFile>;
-  open(workspaceId: string, fileId: string, fromByte?: number): AsyncIterable<Buffer>;
+  /** With `tx`, reads within that transaction (a file stored by it and not yet committed). */
+  open(workspaceId: string, fileId: string, fromByte?: number, tx?: Tx): AsyncIterable<Buffer>;
+  remove(tx: Tx, workspaceId: string, fileId: string): Promise<void>;
   /** The bytes from `start` up to `end` (exclusive). */
   readRange(workspaceId: string, fileId: string, start: number, end: number): Promise<Buffer>;
 }

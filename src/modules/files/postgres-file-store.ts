@@ -75,8 +75,13 @@ export class PostgresFileStore implements FileStore {
     return Buffer.concat(rows.map((row) => row.part));
   }
 
-  async *open(workspaceId: string, fileId: string, fromByte = 0): AsyncIterable<Buffer> {
-    const [file] = await this.db.query<{ chunk_size: number }>(
+  async remove(tx: Tx, workspaceId: string, fileId: string): Promise<void> {
+    await tx.query('DELETE FROM files WHERE workspace_id = $1 AND id = $2', [workspaceId, fileId]);
+  }
+
+  async *open(workspaceId: string, fileId: string, fromByte = 0, tx?: Tx): AsyncIterable<Buffer> {
+    const db = tx ?? this.db;
+    const [file] = await db.query<{ chunk_size: number }>(
       'SELECT chunk_size FROM files WHERE workspace_id = $1 AND id = $2',
       [workspaceId, fileId],
     );
@@ -84,7 +89,7 @@ export class PostgresFileStore implements FileStore {
     let seq = Math.floor(fromByte / file.chunk_size);
     let skip = fromByte - seq * file.chunk_size;
     for (;;) {
-      const rows = await this.db.query<{ seq: number; data: Buffer }>(
+      const rows = await db.query<{ seq: number; data: Buffer }>(
         `SELECT seq, data FROM file_chunks WHERE workspace_id = $1 AND file_id = $2 AND seq >= $3 ORDER BY seq LIMIT $4`,
         [workspaceId, fileId, seq, CHUNKS_PER_READ],
       );

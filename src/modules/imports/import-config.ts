@@ -1,4 +1,5 @@
 import type { CustomFieldDefinition } from '../directory/custom-field-types.js';
+import type { Encoding } from '../files/to-utf8.js';
 import { CUSTOM_PREFIX, fieldForHeader, isMappableField, normaliseHeader, SAME_SLOT } from '../directory/user-fields.js';
 
 export type KeyField = 'externalId' | 'email';
@@ -23,7 +24,8 @@ export interface ImportConfig {
   parsing: {
     /** Null: detected from the file. */
     delimiter: string | null;
-    encoding: 'utf-8';
+    /** The file's encoding; files are stored converted to UTF-8. */
+    encoding: Encoding;
     header: boolean;
     /** The column names of a file without a header row. */
     columns: string[] | null;

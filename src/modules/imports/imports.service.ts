@@ -10,6 +10,7 @@ import { pgErrorCode } from '../database/pg-error-code.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import { readMultipart } from '../files/multipart-upload.js';
 import { IllegalStateError, NotFoundError, ValidationError } from '../http/domain-errors.js';
+import { storeAsUtf8 } from '../files/file-encoding.js';
 import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
 import { ProfilesRepository } from '../profiles/profiles.repository.js';
 import { parseWorkspaceConfig } from './dto/import-config.dto.js';
@@ -87,9 +88,10 @@ export class ImportsService {
           throw new ValidationError('The request has no file: send the CSV as the multipart part "file".', [{ field: 'file', message: 'required' }]);
         }
         const { config, profileId } = await this.uploadConfig(ws, upload.fields);
+        const file = await storeAsUtf8(this.files, tx, ws, upload.file.stored, config.parsing.encoding, this.env.maxUploadBytes);
         return this.imports.insert(tx, {
           workspaceId: ws,
-          fileId: upload.file.stored.id,
+          fileId: file.id,
           config,
           profileId,
           requestedBy: principal.keyName,

@@ -114,6 +114,7 @@ export function notUtf8(line: number, offset: number, byte: number | undefined):
   const shown = byte === undefined ? '' : ` (byte 0x${byte.toString(16).toUpperCase().padStart(2, '0')})`;
   return new FatalImportError(
     `Line ${line} is not valid UTF-8${shown} at byte offset ${offset}: the file seems to be in another encoding ` +
-      '(such as windows-1252). Save it as UTF-8 and upload it again.',
+      '(such as windows-1252). Save it as UTF-8, or upload it again with its encoding in the config ' +
+      '({"parsing": {"encoding": "windows-1252"}}, or "auto" to detect it).',
   );
 }

@@ -12,6 +12,7 @@ import {
 import { ValidationError } from '../../http/domain-errors.js';
 import { validateInput } from '../../http/validate-input.js';
 import type { CustomFieldDefinition } from '../../directory/custom-field-types.js';
+import { ENCODINGS, type Encoding } from '../../files/to-utf8.js';
 import { configProblems, DELIMITERS, MISSING, MODES, normaliseConfig, SCOPES, undefinedCustomFields, type ImportConfig, type KeyField } from '../import-config.js';
 
 export class ParsingDto {
@@ -20,8 +21,8 @@ export class ParsingDto {
   delimiter?: string;
 
   @IsOptional()
-  @IsIn(['utf-8'], { message: 'encoding must be "utf-8"' })
-  encoding?: 'utf-8';
+  @IsIn([...ENCODINGS], { message: `encoding must be one of ${ENCODINGS.join(', ')}` })
+  encoding?: Encoding;
 
   @IsOptional()
   @IsBoolean()
