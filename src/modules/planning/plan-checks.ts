@@ -48,7 +48,7 @@ const PERSON_COLUMNS = ['external_id', 'email', 'user_name', 'first_name', 'last
  * Lines of one person after their first: those that agree with the first line only add their
  * group (plan_repeats); those that do not are errors naming the first column that differs.
  */
-export function repeatedKeys({ config, mapping }: CheckInput): string[] {
+export function repeatedKeys({ config, mapping }: CheckInput, planAgain: boolean): string[] {
   const differs = PERSON_COLUMNS.map((c) => `s.${c}`).join(', ');
   const first = PERSON_COLUMNS.map((c) => `f.${c}`).join(', ');
   const column = mapping
@@ -74,7 +74,8 @@ export function repeatedKeys({ config, mapping }: CheckInput): string[] {
         FROM plan_repeats r JOIN staged_rows s ON ${STAGED} AND s.line = r.line
        WHERE r.conflicting`),
     `DELETE FROM plan_repeats WHERE conflicting`,
-    `UPDATE staged_rows s SET repeat_of = NULL WHERE ${STAGED} AND s.repeat_of IS NOT NULL`,
+    // A plan made again forgets the last one's repeats (a scan of every line: only then).
+    ...(planAgain ? [`UPDATE staged_rows s SET repeat_of = NULL WHERE ${STAGED} AND s.repeat_of IS NOT NULL`] : []),
     `UPDATE staged_rows s SET repeat_of = r.first_line FROM plan_repeats r WHERE ${STAGED} AND s.line = r.line`,
   ];
 }

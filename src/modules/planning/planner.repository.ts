@@ -66,7 +66,8 @@ export class PlannerRepository {
       const checks = { config: input.config, mapping: input.mapping };
       const [{ sequence }] = await tx.query<{ sequence: string }>(`SELECT pg_get_serial_sequence('users', 'id') AS sequence`);
       const changes = { ...checks, idSequence: literal(sequence) };
-      for (const sql of repeatedKeys(checks)) await run(tx, sql, params);
+      const [{ planned }] = await tx.query<{ planned: boolean }>('SELECT planned_at IS NOT NULL AS planned FROM imports WHERE workspace_id = $1 AND id = $2', params);
+      for (const sql of repeatedKeys(checks, planned)) await run(tx, sql, params);
       await run(tx, candidates(changes), [...params, applied]);
       await tx.query('ANALYZE plan_candidates');
       for (const sql of [...otherIdentifier(checks), ...unknownPeople(checks), ...displayNames(checks), ...managers(checks)]) {
