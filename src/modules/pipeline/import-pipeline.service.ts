@@ -104,8 +104,11 @@ export class ImportPipeline {
   /** People first, then manager links (every person exists by then), then groups; each pass resumable. */
   private async applyAll(ref: ImportRef, attempt: Attempt): Promise<void> {
     const current = (await this.imports.find(ref))!;
+    const mapped = new Set(current.resolvedMapping!.map((m) => m.field));
     const passes: [ApplyPass, keyof ClaimedImport][] = [['people', 'appliedLine'], ['managers', 'linkedSeq'], ['groups', 'groupedSeq']];
     for (const [pass, checkpoint] of passes) {
+      // Without a manager column no plan row links anyone: skip the scan that would find none.
+      if (pass === 'managers' && !mapped.has('managerExternalId')) continue;
       let position = current[checkpoint] as number;
       for (;;) {
         const batch = await this.db.transaction(async (tx) => {
