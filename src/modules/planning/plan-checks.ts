@@ -154,7 +154,7 @@ export function displayNames({ config, mapping }: CheckInput): string[] {
 const MAX_MANAGEMENT_DEPTH = 1000;
 
 /** Lines that set a manager and whose link is made: not blocked, not a repeat, no manager error. */
-const LINKED_LINE = `${notBlocked('s')} AND NOT EXISTS (SELECT 1 FROM plan_repeats r WHERE r.line = s.line)
+const LINKED_LINE = `${notBlocked('s')} AND s.repeat_of IS NULL
   AND NOT EXISTS (SELECT 1 FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.line = s.line AND e.code LIKE 'MANAGER%')`;
 
 /**

@@ -16,12 +16,11 @@ export function groupChanges(key: KeyField): string[] {
     `CREATE TEMP TABLE plan_members ON COMMIT DROP AS
        SELECT s.group_name AS name, coalesce(u.id, c.user_id) AS user_id, min(s.key) AS key, min(s.line) AS line
          FROM staged_rows s
-         LEFT JOIN plan_repeats r ON r.line = s.line
          LEFT JOIN users u ON u.workspace_id = $1 AND ${keyJoin(key)}
          LEFT JOIN import_changes c ON c.workspace_id = $1 AND c.import_id = $2 AND c.key = s.key AND c.op = 'create'
         WHERE ${STAGED} AND s.group_name IS NOT NULL AND s.remove IS NOT TRUE AND ${notBlocked('s')}
-          AND (r.line IS NULL OR NOT EXISTS (SELECT 1 FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2
-                                                AND e.source = 'plan' AND e.blocking AND e.line = r.first_line))
+          AND (s.repeat_of IS NULL OR NOT EXISTS (SELECT 1 FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2
+                                                     AND e.source = 'plan' AND e.blocking AND e.line = s.repeat_of))
           AND coalesce(u.id, c.user_id) IS NOT NULL
         GROUP BY 1, 2`,
     'ANALYZE plan_members',
