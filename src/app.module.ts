@@ -11,12 +11,15 @@ import { DomainErrorFilter } from './modules/http/domain-error.filter.js';
 import { HealthController } from './modules/http/health.controller.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
+import { SchedulesModule } from './modules/schedules/schedules.module.js';
+import { SettingsModule } from './modules/settings/settings.module.js';
+import { SourcesModule } from './modules/sources/sources.module.js';
 
 /** The application for a role: the API (ROLE=api), a worker (ROLE=worker), or both (ROLE=all). */
 @Module({})
 export class AppModule {
   static forRole(env: Env, databaseUrl: string): DynamicModule {
-    const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule];
+    const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule];
     const workers: Type[] = env.role === 'api' ? [] : [WorkersModule];
     return {
       module: AppModule,

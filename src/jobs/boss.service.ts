@@ -10,6 +10,7 @@ import {
   PREVIEW_QUEUE,
   RETRY_DELAY_SECONDS,
   RETRY_LIMIT,
+  SCHEDULE_QUEUE,
   type ImportJobData,
 } from './queues.js';
 
@@ -27,6 +28,7 @@ export class BossService implements OnModuleInit, OnApplicationShutdown {
       useListenNotify: true,
       superviseIntervalSeconds: env.jobMonitorSeconds,
       monitorIntervalSeconds: env.jobMonitorSeconds,
+      cronMonitorIntervalSeconds: env.cronIntervalSeconds,
     });
     this.boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'));
   }
@@ -43,6 +45,9 @@ export class BossService implements OnModuleInit, OnApplicationShutdown {
     await this.ensureQueue(DEAD_QUEUE, { policy: 'standard', retryLimit: 10, retryDelay: 5, notify: true });
     await this.ensureQueue(PREVIEW_QUEUE, { ...common, policy: 'standard', deadLetter: DEAD_QUEUE });
     await this.ensureQueue(APPLY_QUEUE, { ...common, policy: 'key_strict_fifo', deadLetter: DEAD_QUEUE });
+    // A run that failed for a reason of its own is recorded as failed, not thrown: retries are for a
+    // worker or the database going away.
+    await this.ensureQueue(SCHEDULE_QUEUE, { policy: 'standard', heartbeatSeconds: this.env.jobHeartbeatSeconds, expireInSeconds: 2 * 60 * 60, retryLimit: 10, retryDelay: 30, notify: true });
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -4,7 +4,8 @@ import { ENV } from '../modules/config/config.module.js';
 import type { Env } from '../modules/config/env.js';
 import { BossService } from './boss.service.js';
 import { ImportJobHandler } from './import-job.handler.js';
-import { APPLY_QUEUE, DEAD_QUEUE, PREVIEW_QUEUE, type ImportJobData } from './queues.js';
+import { ScheduleRunner } from '../modules/schedules/schedule-runner.js';
+import { APPLY_QUEUE, DEAD_QUEUE, PREVIEW_QUEUE, SCHEDULE_QUEUE, type ImportJobData, type ScheduleJobData } from './queues.js';
 
 /** Subscribes this process to the import queues when it runs as a worker (ROLE=worker or all). */
 @Injectable()
@@ -15,6 +16,7 @@ export class JobWorkers implements OnApplicationBootstrap {
     @Inject(ENV) private readonly env: Env,
     private readonly boss: BossService,
     private readonly handler: ImportJobHandler,
+    private readonly schedules: ScheduleRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -25,6 +27,7 @@ export class JobWorkers implements OnApplicationBootstrap {
     await this.boss.boss.work<ImportJobData>(PREVIEW_QUEUE, { ...polling, localConcurrency: this.env.previewConcurrency }, one((job) => this.handler.preview(job)));
     await this.boss.boss.work<ImportJobData>(APPLY_QUEUE, { ...polling, localConcurrency: this.env.applyConcurrency }, one((job) => this.handler.apply(job)));
     await this.boss.boss.work<ImportJobData>(DEAD_QUEUE, { ...polling, localConcurrency: 1 }, one((job) => this.handler.dead(job)));
+    await this.boss.boss.work<ScheduleJobData>(SCHEDULE_QUEUE, { ...polling, localConcurrency: 1 }, async ([job]) => this.schedules.run(job));
     this.logger.log({ preview: this.env.previewConcurrency, apply: this.env.applyConcurrency }, 'worker is taking import jobs');
   }
 }

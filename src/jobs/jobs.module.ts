@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { PipelineModule } from '../modules/pipeline/pipeline.module.js';
+import { SchedulesModule } from '../modules/schedules/schedules.module.js';
 import { BossService } from './boss.service.js';
 import { ImportJobHandler } from './import-job.handler.js';
 import { JobWorkers } from './job-workers.service.js';
@@ -14,7 +15,7 @@ export class QueueModule {}
 
 /** The workers: only in processes that take jobs. */
 @Module({
-  imports: [PipelineModule],
+  imports: [PipelineModule, SchedulesModule],
   providers: [ImportJobHandler, JobWorkers],
 })
 export class WorkersModule {}

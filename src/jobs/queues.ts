@@ -5,6 +5,14 @@ export const APPLY_QUEUE = 'import-apply';
 /** Where a job lands when its retries are used up: the import fails and its workspace's queue moves on. */
 export const DEAD_QUEUE = 'import-dead';
 
+/** A schedule's run: pg-boss's scheduler sends one job per cron slot, whatever the number of processes. */
+export const SCHEDULE_QUEUE = 'schedule-run';
+
+export interface ScheduleJobData {
+  workspaceId: string;
+  scheduleId: string;
+}
+
 export interface ImportJobData {
   workspaceId: string;
   importId: string;

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createHash } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
@@ -55,5 +56,8 @@ export function testEnv(databaseUrl: string): Record<string, string> {
     ROSTERSYNC_JOB_MONITOR_SECONDS: '2',
     ROSTERSYNC_JOB_HEARTBEAT_SECONDS: '10',
     ROSTERSYNC_IDLE_TRANSACTION_SECONDS: '10',
+    // A fixed key for test databases only (they are dropped): every test process can open what another sealed.
+    ROSTERSYNC_SECRET_KEY: createHash('sha256').update('rostersync test databases').digest('hex'),
+    ROSTERSYNC_CRON_INTERVAL_SECONDS: '5',
   };
 }

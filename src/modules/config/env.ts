@@ -25,6 +25,16 @@ export interface Env {
   maxUploadBytes: number;
   /** A session idle inside a transaction this long is ended by PostgreSQL (a frozen worker's locks). */
   idleTransactionSeconds: number;
+  /** Encrypts source credentials (AES-256-GCM); unset on the embedded database: generated into dataDir. */
+  secretKey: Buffer | undefined;
+  /** Host names, addresses and CIDR ranges a source may reach although they are private or loopback. */
+  allowHosts: string[];
+  /** A source's file may be this large at most. */
+  maxDownloadBytes: number;
+  /** A fetch (connect, list, download) may take this long at most. */
+  downloadTimeoutSeconds: number;
+  /** How often the scheduler looks for due schedules (pg-boss's cron pass). */
+  cronIntervalSeconds: number;
 }
 
 export class EnvError extends Error {}
@@ -56,7 +66,22 @@ export function loadEnv(source: Source = process.env): Env {
     jobPollingSeconds: number(source, 'ROSTERSYNC_JOB_POLLING_SECONDS', 1, 0.5, 60),
     maxUploadBytes: integer(source, 'ROSTERSYNC_MAX_UPLOAD_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
     idleTransactionSeconds: integer(source, 'ROSTERSYNC_IDLE_TRANSACTION_SECONDS', 60, 5, 86_400),
+    secretKey: secretKey(source),
+    allowHosts: (nonEmpty(source.ROSTERSYNC_ALLOW_HOSTS) ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+    maxDownloadBytes: integer(source, 'ROSTERSYNC_MAX_DOWNLOAD_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    downloadTimeoutSeconds: integer(source, 'ROSTERSYNC_DOWNLOAD_TIMEOUT_SECONDS', 600, 1, 86_400),
+    cronIntervalSeconds: integer(source, 'ROSTERSYNC_CRON_INTERVAL_SECONDS', 30, 1, 60),
   };
+}
+
+function secretKey(source: Source): Buffer | undefined {
+  const raw = nonEmpty(source.ROSTERSYNC_SECRET_KEY);
+  if (raw === undefined) return undefined;
+  try {
+    return parseSecretKey(raw);
+  } catch (error) {
+    throw new EnvError((error as Error).message);
+  }
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -78,4 +103,11 @@ function integer(source: Source, name: string, fallback: number, min: number, ma
   const value = number(source, name, fallback, min, max);
   if (!Number.isInteger(value)) throw new EnvError(`${name} must be a whole number (got "${source[name]}")`);
   return value;
+}
+
+/** 32 bytes given as 64 hex digits or as base64; anything else is refused. */
+export function parseSecretKey(text: string, where = 'ROSTERSYNC_SECRET_KEY'): Buffer {
+  const key = /^[0-9a-f]{64}$/i.test(text) ? Buffer.from(text, 'hex') : Buffer.from(text, 'base64');
+  if (key.length !== 32) throw new Error(`${where} must hold 32 bytes as 64 hex digits or base64 (e.g. \`openssl rand -hex 32\`)`);
+  return key;
 }

@@ -5,8 +5,12 @@ import {
   DomainError,
   ForbiddenError,
   IllegalStateError,
+  InUseError,
+  NotConfiguredError,
   NotFoundError,
   PayloadTooLargeError,
+  SourceError,
+  TooSoonError,
   UnauthenticatedError,
   ValidationError,
 } from './domain-errors.js';
@@ -19,6 +23,10 @@ const STATUS = new Map<Function, number>([
   [PayloadTooLargeError, HttpStatus.PAYLOAD_TOO_LARGE],
   [IllegalStateError, HttpStatus.CONFLICT],
   [AlreadyExistsError, HttpStatus.CONFLICT],
+  [InUseError, HttpStatus.CONFLICT],
+  [TooSoonError, HttpStatus.TOO_MANY_REQUESTS],
+  [SourceError, HttpStatus.BAD_GATEWAY],
+  [NotConfiguredError, HttpStatus.SERVICE_UNAVAILABLE],
 ]);
 
 /** The one place where errors become HTTP responses: `{ code, message, ...details }`. */
@@ -31,6 +39,7 @@ export class DomainErrorFilter implements ExceptionFilter {
     if (response.headersSent) return;
     if (error instanceof DomainError) {
       const status = STATUS.get(error.constructor) ?? HttpStatus.BAD_REQUEST;
+      if (error instanceof TooSoonError) response.setHeader('Retry-After', Math.max(1, Math.ceil((error.retryAt.getTime() - Date.now()) / 1000)));
       response.status(status).json({ code: error.code, message: error.message, ...error.details });
       return;
     }

@@ -43,6 +43,38 @@ export class AlreadyExistsError extends DomainError {
   readonly code = 'already_exists';
 }
 
+/** The thing is still used by another (a source or profile by a schedule). */
+export class InUseError extends DomainError {
+  readonly code = 'in_use';
+}
+
+/** Too soon: the request is allowed again at `retryAt`. */
+export class TooSoonError extends DomainError {
+  readonly code = 'too_soon';
+  constructor(
+    message: string,
+    readonly retryAt: Date,
+  ) {
+    super(message);
+    this.details.retryAt = retryAt.toISOString();
+  }
+}
+
+/** A source could not be fetched: `code` says why (unreachable, auth, host key, TLS, no file…). */
+export class SourceError extends DomainError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The deployment lacks something the request needs (a secret key, say). */
+export class NotConfiguredError extends DomainError {
+  readonly code = 'not_configured';
+}
+
 export class PayloadTooLargeError extends DomainError {
   readonly code = 'payload_too_large';
 }

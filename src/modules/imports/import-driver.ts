@@ -33,23 +33,26 @@ export class ImportDriver {
    * `alongside` runs in the same transaction after an accepted transition is saved.
    */
   async send(ref: ImportRef, event: ImportEvent, alongside?: (tx: Tx, before: ImportRecord) => Promise<void>): Promise<DriveOutcome> {
-    return this.db.transaction(async (tx) => {
-      const before = await this.imports.lock(tx, ref);
-      if (!before) throw new NotFoundError(`Import ${ref.importId} not found.`);
-      const result = step(before.persisted, event);
-      if (!result.accepted) {
-        this.logger.debug({ ...ref, state: before.state, event: event.type }, 'event ignored in this state');
-        return { result, before };
-      }
-      await this.imports.saveTransition(tx, ref, result);
-      for (const effect of result.effects) {
-        const data = { workspaceId: ref.workspaceId, importId: ref.importId };
-        if (effect === 'enqueuePreview') await this.boss.enqueuePreview(tx.boss, data);
-        if (effect === 'enqueueApply') await this.boss.enqueueApply(tx.boss, data);
-      }
-      if (alongside) await alongside(tx, before);
-      this.logger.log({ ...ref, from: before.state, state: result.state, event: event.type }, 'import state changed');
+    return this.db.transaction((tx) => this.sendWithin(tx, ref, event, alongside));
+  }
+
+  /** `send` inside the caller's transaction (an import created and started in one commit). */
+  async sendWithin(tx: Tx, ref: ImportRef, event: ImportEvent, alongside?: (tx: Tx, before: ImportRecord) => Promise<void>): Promise<DriveOutcome> {
+    const before = await this.imports.lock(tx, ref);
+    if (!before) throw new NotFoundError(`Import ${ref.importId} not found.`);
+    const result = step(before.persisted, event);
+    if (!result.accepted) {
+      this.logger.debug({ ...ref, state: before.state, event: event.type }, 'event ignored in this state');
       return { result, before };
-    });
+    }
+    await this.imports.saveTransition(tx, ref, result);
+    for (const effect of result.effects) {
+      const data = { workspaceId: ref.workspaceId, importId: ref.importId };
+      if (effect === 'enqueuePreview') await this.boss.enqueuePreview(tx.boss, data);
+      if (effect === 'enqueueApply') await this.boss.enqueueApply(tx.boss, data);
+    }
+    if (alongside) await alongside(tx, before);
+    this.logger.log({ ...ref, from: before.state, state: result.state, event: event.type }, 'import state changed');
+    return { result, before };
   }
 }

@@ -30,6 +30,9 @@ export interface ImportRecord extends ImportRef {
   config: ImportConfig;
   /** The saved profile the config was copied from, if any. */
   profileId: string | null;
+  /** The source the file was pulled from, and the schedule whose run pulled it. */
+  sourceId: string | null;
+  scheduleId: string | null;
   requestedBy: string;
   requestedByKey: string | null;
   idempotencyKey: string | null;

@@ -8,6 +8,8 @@ export function importView(record: ImportRecord): Record<string, unknown> {
     file: { name: record.file.name, size: record.file.size, sha256: record.file.sha256 },
     config: record.config,
     profileId: record.profileId,
+    sourceId: record.sourceId,
+    scheduleId: record.scheduleId,
     columns: record.headers,
     mapping: record.resolvedMapping?.map(({ column, field }) => ({ column, field })) ?? null,
     progress: progress(record),

@@ -4,7 +4,8 @@ import { once } from 'node:events';
 import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { NotFoundError } from '../http/domain-errors.js';
 import { validateInput } from '../http/validate-input.js';
-import { ListImportsQuery, PageQuery, PatchImportDto, PreviewQuery } from './dto/import-requests.dto.js';
+import { SourceImports } from '../sources/source-imports.service.js';
+import { ListImportsQuery, PageQuery, PatchImportDto, PreviewQuery, PullImportDto } from './dto/import-requests.dto.js';
 import { ERRORS_CSV_HEADER, errorCsvLine } from './errors-csv.js';
 import type { ImportRef } from './import-record.js';
 import { importView } from './import-view.js';
@@ -19,6 +20,7 @@ export class ImportsController {
   constructor(
     private readonly imports: ImportsService,
     private readonly preview: PreviewRepository,
+    private readonly sourceImports: SourceImports,
   ) {}
 
   @Post()
@@ -29,6 +31,14 @@ export class ImportsController {
     @Res({ passthrough: true }) response: Response,
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<Record<string, unknown>> {
+    if (request.is('application/json')) {
+      // A JSON body names a saved source to pull the file from (as POST /v1/sources/:id/sync).
+      const { sourceId, profileId } = validateInput(PullImportDto, request.body, 'body');
+      const outcome = await this.sourceImports.pull({ workspaceId: principal.workspaceId, sourceId, profileId, requestedBy: principal.keyName, requestedByKey: principal.keyId });
+      if (outcome.outcome !== 'imported') throw new Error('a pull without a schedule always imports');
+      response.status(201).location(`/v1/imports/${outcome.importId}`);
+      return { ...importView(await this.imports.get(ref(principal, outcome.importId))), pulled: { file: outcome.file, afterImport: outcome.afterImport } };
+    }
     const { record, created } = await this.imports.create(principal, request, idempotencyKey?.trim() || undefined);
     response.status(created ? 201 : 200).location(`/v1/imports/${record.importId}`);
     return importView(record);

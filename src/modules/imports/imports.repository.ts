@@ -16,9 +16,11 @@ export interface NewImport {
   config: ImportConfig;
   profileId: string | null;
   requestedBy: string;
-  requestedByKey: string;
+  requestedByKey: string | null;
   idempotencyKey: string | null;
   initial: TransitionResult;
+  /** A file pulled from a source: the source, the schedule that ran it, the pulled bytes' sha256. */
+  pulled?: { sourceId: string; scheduleId: string | null; sha256: string };
 }
 
 export interface ClaimedImport {
@@ -42,12 +44,13 @@ export class ImportsRepository {
   async insert(tx: Tx, input: NewImport): Promise<string> {
     const [row] = await tx.query<{ id: string }>(
       `INSERT INTO imports (workspace_id, state, snapshot, machine_version, file_id, config, requested_by, requested_by_key,
-                            idempotency_key, profile_id, state_times)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, jsonb_build_object($2::text, now()))
+                            idempotency_key, profile_id, source_id, schedule_id, fetched_sha256, state_times)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, jsonb_build_object($2::text, now()))
        RETURNING id`,
       [
         input.workspaceId, input.initial.state, input.initial.persisted.snapshot, input.initial.persisted.machineVersion,
         input.fileId, input.config, input.requestedBy, input.requestedByKey, input.idempotencyKey, input.profileId,
+        input.pulled?.sourceId ?? null, input.pulled?.scheduleId ?? null, input.pulled?.sha256 ?? null,
       ],
     );
     return row.id;
@@ -162,6 +165,8 @@ function toRecord(row: Record<string, unknown>): ImportRecord {
     // Imports stored before an option existed get its default.
     config: normaliseConfig(row.config as ConfigInput),
     profileId: (row.profile_id as string) ?? null,
+    sourceId: (row.source_id as string) ?? null,
+    scheduleId: (row.schedule_id as string) ?? null,
     requestedBy: row.requested_by as string,
     requestedByKey: (row.requested_by_key as string) ?? null,
     idempotencyKey: (row.idempotency_key as string) ?? null,

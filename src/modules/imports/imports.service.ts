@@ -13,6 +13,7 @@ import { IllegalStateError, NotFoundError, ValidationError } from '../http/domai
 import { storeAsUtf8 } from '../files/file-encoding.js';
 import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
 import { ProfilesRepository } from '../profiles/profiles.repository.js';
+import { WorkspaceSettingsRepository } from '../settings/workspace-settings.repository.js';
 import { parseWorkspaceConfig } from './dto/import-config.dto.js';
 import type { RequestableState } from './dto/import-requests.dto.js';
 import type { ImportConfig } from './import-config.js';
@@ -50,6 +51,7 @@ export class ImportsService {
     private readonly driver: ImportDriver,
     private readonly customFields: CustomFieldsRepository,
     private readonly profiles: ProfilesRepository,
+    private readonly settings: WorkspaceSettingsRepository,
   ) {}
 
   /** A config from a request, checked against the workspace's custom fields too. */
@@ -78,6 +80,12 @@ export class ImportsService {
         request.resume();
         return { record: await this.get({ workspaceId: ws, importId: existing }), created: false };
       }
+    }
+    try {
+      await this.settings.assertImportAllowed(ws);
+    } catch (error) {
+      request.resume();
+      throw error;
     }
     try {
       const importId = await this.db.transaction(async (tx) => {

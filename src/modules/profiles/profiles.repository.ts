@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
+import { pgErrorCode } from '../database/pg-error-code.js';
+import { InUseError } from '../http/domain-errors.js';
 import { normaliseConfig, type ConfigInput, type ImportConfig } from '../imports/import-config.js';
 
 export interface Profile {
@@ -46,8 +48,14 @@ export class ProfilesRepository {
     return row ? normalised(row) : 'missing';
   }
 
+  /** Refused (InUseError) while a schedule uses the profile. */
   async delete(workspaceId: string, id: string): Promise<boolean> {
-    return (await this.db.transaction((tx) => tx.execute('DELETE FROM profiles WHERE workspace_id = $1 AND id = $2', [workspaceId, id]))) > 0;
+    try {
+      return (await this.db.transaction((tx) => tx.execute('DELETE FROM profiles WHERE workspace_id = $1 AND id = $2', [workspaceId, id]))) > 0;
+    } catch (error) {
+      if (pgErrorCode(error) === '23503') throw new InUseError('A schedule uses this profile: delete the schedule or give it another profile first.');
+      throw error;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 import { IMPORT_STATES, type ImportState } from '../../../state/import.machine.js';
 
 export const REQUESTABLE_STATES = ['PREVIEW_PENDING', 'IMPORT_PENDING', 'CANCELLED'] as const;
@@ -43,4 +43,13 @@ export class PreviewQuery extends PageQuery {
   @IsOptional()
   @IsIn([...PREVIEW_OPS], { message: `op must be one of ${PREVIEW_OPS.join(', ')}` })
   op?: PreviewOp;
+}
+
+/** `POST /v1/imports` with a JSON body: pull the file from a saved source, with a profile's config. */
+export class PullImportDto {
+  @IsUUID('all', { message: 'sourceId must be the id of a source' })
+  sourceId!: string;
+
+  @IsUUID('all', { message: 'profileId must be the id of a profile' })
+  profileId!: string;
 }

@@ -1,0 +1,176 @@
+import { X509Certificate } from 'node:crypto';
+import ssh2 from 'ssh2';
+import { Type } from 'class-transformer';
+import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ValidationError, type FieldProblem } from '../http/domain-errors.js';
+import { validateInput } from '../http/validate-input.js';
+
+export const AUTH_TYPES = ['none', 'password', 'privateKey', 'basic', 'bearer'] as const;
+export type AuthType = (typeof AUTH_TYPES)[number];
+const AUTH_FOR: Record<'sftp' | 'https', AuthType[]> = { sftp: ['password', 'privateKey'], https: ['none', 'basic', 'bearer'] };
+
+/** A source as stored and shown: everything but its secrets. */
+export interface Source {
+  id: string;
+  name: string;
+  /** `sftp://host:port/path` or `https://host/path`, never with credentials. */
+  uri: string;
+  /** SFTP: the uri names a folder and the newest file matching this glob is taken. */
+  pattern: string | null;
+  auth: AuthType;
+  username: string | null;
+  /** SFTP: the server's host key, `SHA256:<base64>` as `ssh-keygen -lf` prints it. */
+  hostKeyFingerprint: string | null;
+  /** HTTPS: a PEM certificate (or CA) trusted for this source besides the system's. */
+  caCertificate: string | null;
+  /** SFTP: what happens to the remote file once it is stored: keep, move:<folder>, delete. */
+  afterImport: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What is encrypted at rest and never returned. */
+export interface SourceSecrets {
+  password?: string;
+  privateKey?: string;
+  passphrase?: string;
+  token?: string;
+}
+
+export type SourceInput = Omit<Source, 'id' | 'createdAt' | 'updatedAt'> & { secrets: SourceSecrets | undefined };
+
+class CredentialsDto {
+  @IsIn([...AUTH_TYPES], { message: `type must be one of ${AUTH_TYPES.join(', ')}` })
+  type!: AuthType;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  username?: string;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(1000)
+  password?: string;
+
+  @IsOptional() @IsString() @MaxLength(20_000)
+  privateKey?: string;
+
+  @IsOptional() @IsString() @MaxLength(1000)
+  passphrase?: string;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(10_000)
+  token?: string;
+}
+
+class SourceDto {
+  @IsString() @MinLength(1) @MaxLength(200)
+  name!: string;
+
+  @IsString() @MaxLength(2000)
+  uri!: string;
+
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  pattern?: string;
+
+  /** Omitted on PUT: the stored credentials stay. */
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => CredentialsDto)
+  credentials?: CredentialsDto;
+
+  @IsOptional()
+  @Matches(/^SHA256:[A-Za-z0-9+/]{43}=?$/, { message: 'hostKeyFingerprint must look like SHA256:<43 base64 characters>, as `ssh-keygen -lf <key>` prints it' })
+  hostKeyFingerprint?: string;
+
+  @IsOptional() @IsString() @MaxLength(100_000)
+  caCertificate?: string;
+
+  @IsOptional()
+  @Matches(/^(keep|delete|move:[^\0]+)$/, { message: 'afterImport must be "keep", "delete" or "move:<folder>"' })
+  afterImport?: string;
+}
+
+/**
+ * A source from a request, checked whole: scheme and address, credentials fitting the scheme, a
+ * private key that opens with its passphrase, a certificate that parses, a move folder inside the
+ * drop folder. `existing` (on PUT) supplies the credentials when the request leaves them out.
+ */
+export function parseSource(body: unknown, existing?: Pick<Source, 'auth' | 'username'>): SourceInput {
+  const dto = validateInput(SourceDto, body, 'body');
+  const problems: FieldProblem[] = [];
+  const problem = (field: string, message: string) => problems.push({ field, message });
+
+  let url: URL | undefined;
+  try {
+    url = new URL(dto.uri);
+  } catch {
+    problem('uri', 'not a URL: use sftp://host:port/path or https://host/path');
+  }
+  const scheme = url?.protocol === 'sftp:' ? 'sftp' : url?.protocol === 'https:' ? 'https' : undefined;
+  if (url && !scheme) problem('uri', `the scheme must be sftp or https (got "${url.protocol.replace(/:$/, '')}")`);
+  if (url?.password) problem('uri', 'no password in the uri: send it in credentials, where it is encrypted');
+  if (url && scheme === 'sftp' && (url.search || url.hash)) problem('uri', 'an sftp uri has no query or fragment');
+  if (url && scheme === 'sftp' && (url.pathname === '' || url.pathname === '/') && !dto.pattern) problem('uri', 'name the file, or a folder with a pattern');
+
+  const credentials = dto.credentials;
+  const auth = credentials?.type ?? existing?.auth ?? (scheme === 'https' ? 'none' : undefined);
+  const username = credentials ? credentials.username ?? (url?.username ? decodeURIComponent(url.username) : undefined) : existing?.username ?? undefined;
+  if (scheme && !auth) problem('credentials', 'an SFTP source needs credentials: { type: "password", username, password } or { type: "privateKey", username, privateKey, passphrase? }');
+  if (scheme && auth && !AUTH_FOR[scheme].includes(auth)) problem('credentials.type', `an ${scheme} source takes ${AUTH_FOR[scheme].join(', ')}`);
+  let secrets: SourceSecrets | undefined;
+  if (credentials) {
+    secrets = {};
+    const need = (field: keyof CredentialsDto) => {
+      if (!credentials[field]) problem(`credentials.${field}`, `required for type "${credentials.type}"`);
+    };
+    if (auth === 'password' || auth === 'basic' || auth === 'privateKey') {
+      if (!username) problem('credentials.username', 'required (or put it in the uri: sftp://user@host/path)');
+    }
+    if (auth === 'password' || auth === 'basic') {
+      need('password');
+      secrets.password = credentials.password;
+    } else if (auth === 'privateKey') {
+      need('privateKey');
+      if (credentials.privateKey) {
+        const parsed = ssh2.utils.parseKey(credentials.privateKey, credentials.passphrase);
+        if (parsed instanceof Error) {
+          problem('credentials.privateKey', /passphrase|decrypt|encrypted/i.test(parsed.message) ? 'the key is encrypted: the passphrase is missing or wrong' : `not a private key ssh can use: ${parsed.message}`);
+        }
+      }
+      secrets.privateKey = credentials.privateKey;
+      if (credentials.passphrase) secrets.passphrase = credentials.passphrase;
+    } else if (auth === 'bearer') {
+      need('token');
+      secrets.token = credentials.token;
+    }
+  }
+
+  if (dto.pattern && scheme === 'https') problem('pattern', 'an https source names one file; patterns are for SFTP folders');
+  if (dto.pattern?.includes('/')) problem('pattern', 'a pattern matches file names in the folder: no "/"');
+  if (dto.hostKeyFingerprint && scheme === 'https') problem('hostKeyFingerprint', 'only for SFTP sources');
+  if (dto.caCertificate) {
+    if (scheme !== 'https') problem('caCertificate', 'only for https sources');
+    try {
+      new X509Certificate(dto.caCertificate);
+    } catch {
+      problem('caCertificate', 'not a PEM certificate');
+    }
+  }
+  const afterImport = dto.afterImport ?? 'keep';
+  if (afterImport !== 'keep' && scheme === 'https') problem('afterImport', 'only SFTP sources can move or delete their file');
+  if (afterImport.startsWith('move:')) {
+    const folder = afterImport.slice(5);
+    if (folder.startsWith('/') || folder.split('/').some((part) => part === '..' || part === '.' || part === '')) {
+      problem('afterImport', 'move:<folder> names a folder inside the source folder, like move:processed (no "/" at the start, no "..")');
+    }
+  }
+  if (problems.length) throw new ValidationError(`body is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+
+  url!.username = '';
+  return {
+    name: dto.name.trim(),
+    uri: url!.toString(),
+    pattern: dto.pattern ?? null,
+    auth: auth!,
+    username: auth === 'none' || auth === 'bearer' ? null : username ?? null,
+    hostKeyFingerprint: dto.hostKeyFingerprint?.replace(/=$/, '') ?? null,
+    caCertificate: dto.caCertificate ?? null,
+    afterImport,
+    secrets,
+  };
+}

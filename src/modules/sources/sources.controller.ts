@@ -1,0 +1,120 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Res } from '@nestjs/common';
+import { IsOptional, IsUUID } from 'class-validator';
+import type { Response } from 'express';
+import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
+import { AlreadyExistsError, NotFoundError, ValidationError } from '../http/domain-errors.js';
+import { validateInput } from '../http/validate-input.js';
+import { importView } from '../imports/import-view.js';
+import { ImportsRepository } from '../imports/imports.repository.js';
+import { ProfilesRepository } from '../profiles/profiles.repository.js';
+import { parseSource, type Source } from './source-spec.js';
+import { SourceImports } from './source-imports.service.js';
+import { SourcePulls } from './source-pulls.service.js';
+import { SourcesRepository } from './sources.repository.js';
+
+class TestDto {
+  /** Read the sample with this profile's parsing options (and show its mapping); else detect everything. */
+  @IsOptional() @IsUUID('all', { message: 'profileId must be a profile id' })
+  profileId?: string;
+}
+
+class SyncDto {
+  @IsUUID('all', { message: 'profileId is required: the profile whose config the import uses' })
+  profileId!: string;
+}
+
+const sourceId = new ParseUUIDPipe({ exceptionFactory: () => new NotFoundError('Source not found.') });
+
+/** Sources: SFTP folders and HTTPS exports that files are pulled from; credentials never come back. */
+@Controller('v1/sources')
+export class SourcesController {
+  constructor(
+    private readonly sources: SourcesRepository,
+    private readonly pulls: SourcePulls,
+    private readonly sourceImports: SourceImports,
+    private readonly profiles: ProfilesRepository,
+    private readonly customFields: CustomFieldsRepository,
+    private readonly imports: ImportsRepository,
+  ) {}
+
+  @Get()
+  async list(@CurrentPrincipal() principal: Principal): Promise<{ items: Source[] }> {
+    return { items: await this.sources.list(principal.workspaceId) };
+  }
+
+  @Get(':id')
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', sourceId) id: string): Promise<Source> {
+    const source = await this.sources.find(principal.workspaceId, id);
+    if (!source) throw new NotFoundError('Source not found.');
+    return source;
+  }
+
+  @Post()
+  @AdminOnly()
+  async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<Source> {
+    const input = parseSource(body);
+    if (!input.secrets && input.auth !== 'none') throw new ValidationError('body is invalid: credentials are required', [{ field: 'credentials', message: 'required' }]);
+    const source = await this.sources.create(principal.workspaceId, input);
+    if (!source) throw new AlreadyExistsError(`A source named "${input.name}" exists already.`);
+    return source;
+  }
+
+  /** Replaces the source; without `credentials` the stored ones are kept. */
+  @Put(':id')
+  @AdminOnly()
+  async replace(@CurrentPrincipal() principal: Principal, @Param('id', sourceId) id: string, @Body() body: unknown): Promise<Source> {
+    const existing = await this.get(principal, id);
+    const input = parseSource(body, existing);
+    const result = await this.sources.replace(principal.workspaceId, id, input);
+    if (result === 'missing') throw new NotFoundError('Source not found.');
+    if (result === 'taken') throw new AlreadyExistsError(`Another source is named "${input.name}".`);
+    return result;
+  }
+
+  @Delete(':id')
+  @AdminOnly()
+  @HttpCode(204)
+  async delete(@CurrentPrincipal() principal: Principal, @Param('id', sourceId) id: string): Promise<void> {
+    if (!(await this.sources.delete(principal.workspaceId, id))) throw new NotFoundError('Source not found.');
+  }
+
+  /** Connects, names the file it would take, and shows its dialect and first rows. */
+  @Post(':id/test')
+  @AdminOnly()
+  @HttpCode(200)
+  async test(@CurrentPrincipal() principal: Principal, @Param('id', sourceId) id: string, @Body() body: unknown): Promise<Record<string, unknown>> {
+    const { profileId } = validateInput(TestDto, body ?? {}, 'body');
+    const ws = principal.workspaceId;
+    const source = await this.sources.findWithSecrets(ws, id);
+    if (!source) throw new NotFoundError('Source not found.');
+    const profile = profileId ? await this.profiles.find(ws, profileId) : undefined;
+    if (profileId && !profile) throw new ValidationError(`No profile ${profileId} in this workspace.`, [{ field: 'profileId', message: 'not found' }]);
+    const { file, sample } = await this.pulls.test(source, profile?.config, await this.customFields.list(ws));
+    const { encoding, delimiter, header, ...rest } = sample;
+    return { ok: true, file, dialect: { encoding, delimiter, header }, ...rest };
+  }
+
+  /** Pulls the file now and creates an import of it (in DRAFT, as an upload) with the profile's config. */
+  @Post(':id/sync')
+  @AdminOnly()
+  async sync(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', sourceId) id: string,
+    @Body() body: unknown,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<Record<string, unknown>> {
+    const { profileId } = validateInput(SyncDto, body ?? {}, 'body');
+    const outcome = await this.sourceImports.pull({
+      workspaceId: principal.workspaceId,
+      sourceId: id,
+      profileId,
+      requestedBy: principal.keyName,
+      requestedByKey: principal.keyId,
+    });
+    if (outcome.outcome !== 'imported') throw new Error('a pull without a schedule always imports');
+    const record = await this.imports.find({ workspaceId: principal.workspaceId, importId: outcome.importId });
+    response.status(201).location(`/v1/imports/${outcome.importId}`);
+    return { ...importView(record!), pulled: { file: outcome.file, afterImport: outcome.afterImport } };
+  }
+}
