@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { BossService } from '../src/jobs/boss.service.js';
-import { SCHEDULE_QUEUE } from '../src/jobs/queues.js';
+import { randomUUID } from 'node:crypto';
+import type { Job } from 'pg-boss';
+import { SCHEDULE_QUEUE, type ScheduleJobData } from '../src/jobs/queues.js';
+import { ScheduleRunner } from '../src/modules/schedules/schedule-runner.js';
 import { Api } from './support/api-client.js';
 import { startHttpsFileServer, type HttpsFileServer } from './support/https-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -81,6 +84,30 @@ describe('schedules', () => {
     expect(registered.map((schedule) => schedule.key)).not.toContain(id);
     expect((await api.get<{ nextRuns: string[]; lastRun: Run }>(`/v1/schedules/${id}`)).body).toMatchObject({ nextRuns: [], lastRun: { outcome: 'unchanged' } });
   }, 240_000);
+
+  it('a job handed out twice, or two runs at once, make one import; a disabled schedule runs nothing', async () => {
+    const ws = new Api(app.baseUrl, await app.createKey('schedule-runs'));
+    server.file('/runs.csv', 'externalId,email\nR1,r1@example.com\n');
+    const source = (await ws.post<{ id: string }>('/v1/sources', { name: 'runs', uri: `${server.origin}/runs.csv`, caCertificate: server.certificate })).body.id;
+    const profile = (await ws.post<{ id: string }>('/v1/profiles', { name: 'runs', config: {} })).body.id;
+    const body = { name: 'runs', sourceId: source, profileId: profile, cron: '0 3 * * *', timezone: 'UTC' };
+    const schedule = (await ws.post<{ id: string }>('/v1/schedules', body)).body.id;
+    const [{ workspaceId }] = await app.db.query<{ workspaceId: string }>('SELECT workspace_id AS "workspaceId" FROM schedules WHERE id = $1', [schedule]);
+    const runner = app.app.get(ScheduleRunner);
+    const job = (id: string) => ({ id, name: SCHEDULE_QUEUE, data: { workspaceId, scheduleId: schedule }, retryCount: 0 }) as unknown as Job<ScheduleJobData>;
+
+    // The same job twice at once (a worker thought dead while it still runs), and a second slot's job.
+    const first = randomUUID();
+    await Promise.all([runner.run(job(first)), runner.run(job(first)), runner.run(job(randomUUID()))]);
+    const outcomes = (await ws.get<{ items: Run[] }>(`/v1/schedules/${schedule}/runs`)).body.items.map((run) => run.outcome).sort();
+    expect(outcomes).toEqual(['imported', 'unchanged']);
+    const [{ imports }] = await app.db.query<{ imports: number }>('SELECT count(*)::int AS imports FROM imports WHERE schedule_id = $1', [schedule]);
+    expect(imports).toBe(1);
+
+    await ws.put(`/v1/schedules/${schedule}`, { ...body, enabled: false });
+    await runner.run(job(randomUUID()));
+    expect((await ws.get<{ items: Run[] }>(`/v1/schedules/${schedule}/runs`)).body.items[0]).toMatchObject({ outcome: 'skipped' });
+  });
 
   it('checks cron, timezone, source and profile; a used source or profile cannot be deleted', async () => {
     const base = { name: 'checked', sourceId, profileId, cron: '0 2 * * *', timezone: 'Europe/Berlin' };

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import iconv from 'iconv-lite';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { Api, type ImportBody } from './support/api-client.js';
 import { startHttpsFileServer, type HttpsFileServer } from './support/https-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -49,8 +50,9 @@ describe('HTTPS sources', () => {
     const tls = await test(untrusted.body.id);
     expect(tls).toMatchObject({ status: 502, body: { code: 'tls_error' } });
     expect(tls.body.message).toContain('caCertificate');
-    expect(server.requests.filter((r) => r.path === '/basic/people.csv' && r.authorization === undefined)).toHaveLength(0);
     expect(JSON.stringify((await api.get(`/v1/sources/${id}`)).body)).not.toContain('s3cret');
+    const [row] = await app.db.query<{ secret: string }>('SELECT secret FROM sources WHERE id = $1', [id]);
+    expect(row.secret).not.toContain('s3cret');
   });
 
   it('bearer token: sync now and POST /v1/imports with a source make imports of the pulled file', async () => {
@@ -68,6 +70,21 @@ describe('HTTPS sources', () => {
     const viaImports = await api.post<ImportBody>('/v1/imports', { sourceId: id, profileId });
     expect(viaImports).toMatchObject({ status: 201, body: { state: 'DRAFT', sourceId: id } });
     expect((await api.post('/v1/imports', { sourceId: id })).status).toBe(400);
+
+    // A retried request with the same Idempotency-Key returns the first import and pulls nothing.
+    const pulls = server.requests.length;
+    const retried = async () => {
+      const reply = await fetch(`${app.baseUrl}/v1/sources/${id}/sync`, {
+        method: 'POST',
+        headers: { 'x-api-key': api.key, 'content-type': 'application/json', 'idempotency-key': 'nightly-2026-11-22' },
+        body: JSON.stringify({ profileId }),
+      });
+      return { status: reply.status, id: ((await reply.json()) as { id: string }).id };
+    };
+    const once = await retried();
+    expect(once.status).toBe(201);
+    expect(await retried()).toEqual({ status: 200, id: once.id });
+    expect(server.requests.length).toBe(pulls + 1);
   });
 
   it('follows redirects on the same origin with credentials, never sends them elsewhere, and checks every hop', async () => {
@@ -91,6 +108,8 @@ describe('HTTPS sources', () => {
   });
 
   it('caps downloads in size and time', async () => {
+    const imports = async () => (await api.get<{ total: number }>('/v1/imports')).body.total;
+    const before = await imports();
     server.oversized('/huge-chunked', MAX_BYTES * 2);
     server.oversized('/huge-declared', MAX_BYTES * 2, { contentLength: true });
     server.slow('/slow', 'externalId,email\n' + 'S1,s1@example.com\n'.repeat(20), 200);
@@ -100,7 +119,28 @@ describe('HTTPS sources', () => {
     }
     const slow = await api.post(`/v1/sources/${await create('/slow')}/sync`, { profileId });
     expect(slow).toMatchObject({ status: 502, body: { code: 'timeout' } });
-    expect((await api.get<{ total: number }>('/v1/imports')).body.total).toBe(2);
+    expect(await imports()).toBe(before);
+  });
+
+  it('gives up on a server that accepts the connection and never answers (SFTP too)', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const sftp = await api.post<SourceBody>('/v1/sources', {
+        name: 'silent sftp', uri: `sftp://127.0.0.1:${port}/drop/people.csv`,
+        credentials: { type: 'password', username: 'u', password: 'p' }, hostKeyFingerprint: `SHA256:${'C'.repeat(43)}`,
+      });
+      const reply = await test(sftp.body.id);
+      expect(reply.status).toBe(502);
+      expect(['timeout', 'host_unreachable']).toContain(reply.body.code);
+      const https = await api.post<SourceBody>('/v1/sources', { name: 'silent https', uri: `https://127.0.0.1:${port}/people.csv` });
+      expect(await test(https.body.id)).toMatchObject({ status: 502, body: { code: 'timeout' } });
+    } finally {
+      sockets.forEach((socket) => socket.destroy());
+      silent.close();
+    }
   });
 
   it('refuses sources with credentials in the uri, plain http, or options of the other scheme', async () => {

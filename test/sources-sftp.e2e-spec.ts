@@ -5,6 +5,8 @@ import { Api, type ImportBody } from './support/api-client.js';
 import { startSftpServer, type SftpServer } from './support/sftp-server.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
+const MAX_BYTES = 100_000;
+
 interface SourceBody {
   id: string;
   [key: string]: unknown;
@@ -21,7 +23,7 @@ describe('SFTP sources', () => {
   beforeAll(async () => {
     sftp = await startSftpServer();
     drop = path.join(sftp.root, 'drop');
-    app = await startTestApp({ env: { ROSTERSYNC_ALLOW_HOSTS: '127.0.0.1' } });
+    app = await startTestApp({ env: { ROSTERSYNC_ALLOW_HOSTS: '127.0.0.1', ROSTERSYNC_MAX_DOWNLOAD_BYTES: String(MAX_BYTES) } });
     api = new Api(app.baseUrl, await app.createKey('sftp'));
     const profile = await api.post<{ id: string }>('/v1/profiles', { name: 'HR', config: { mapping: { 'Employee ID': 'externalId', Email: 'email', Name: 'displayName' } } });
     profileId = profile.body.id;
@@ -45,6 +47,9 @@ describe('SFTP sources', () => {
     expect(created.status).toBe(201);
     return created.body;
   }
+  async function clear(): Promise<void> {
+    for (const name of await fs.readdir(drop)) await fs.rm(path.join(drop, name), { recursive: true, force: true });
+  }
   async function put(name: string, text: string, modified: Date): Promise<void> {
     const file = path.join(drop, name);
     await fs.writeFile(file, text);
@@ -52,16 +57,17 @@ describe('SFTP sources', () => {
   }
 
   it('test connection takes the newest matching file and shows its dialect and first rows (password login)', async () => {
-    await put('people-2026-11-20.csv', 'Employee ID;Email;Name\nE1;old@example.com;Old\n', new Date('2026-11-20T02:00:00Z'));
+    // The newest by time has the smaller name: the choice is by modification time.
+    await put('people-b.csv', 'Employee ID;Email;Name\nE1;old@example.com;Old\n', new Date('2026-11-20T02:00:00Z'));
     const newest = 'Employee ID;Email;Name\nE1;ann@example.com;Ann\nE2;bob@example.com;"Bob; Jr"\n';
-    await put('people-2026-11-21.csv', newest, new Date('2026-11-21T02:00:00Z'));
+    await put('people-a.csv', newest, new Date('2026-11-21T02:00:00Z'));
     await put('notes.txt', 'not a roster', new Date('2026-11-22T02:00:00Z'));
     const { id } = await create();
     const tested = await api.post(`/v1/sources/${id}/test`, {});
     expect(tested.status).toBe(200);
     expect(tested.body).toMatchObject({
       ok: true,
-      file: { name: 'people-2026-11-21.csv', location: '/drop/people-2026-11-21.csv', size: Buffer.byteLength(newest) },
+      file: { name: 'people-a.csv', location: '/drop/people-a.csv', size: Buffer.byteLength(newest) },
       dialect: { encoding: 'utf-8', delimiter: ';', header: true },
       columns: ['Employee ID', 'Email', 'Name'],
       rows: [['E1', 'ann@example.com', 'Ann'], ['E2', 'bob@example.com', 'Bob; Jr']],
@@ -75,6 +81,7 @@ describe('SFTP sources', () => {
   });
 
   it('logs in with a private key, and with an encrypted key and its passphrase', async () => {
+    await clear();
     await put('people-2026-11-21.csv', 'Employee ID,Email\nE1,ann@example.com\n', new Date('2026-11-21T02:00:00Z'));
     const plain = await create({ credentials: { type: 'privateKey', username: sftp.username, privateKey: sftp.privateKey } });
     expect((await api.post(`/v1/sources/${plain.id}/test`, {})).body).toMatchObject({ ok: true, dialect: { delimiter: ',' } });
@@ -127,9 +134,21 @@ describe('SFTP sources', () => {
     expect(notPinned.body.message).toContain(sftp.hostKeyFingerprint);
   });
 
+  it('refuses a file over the size limit', async () => {
+    await clear();
+    await put('people-big.csv', 'Employee ID,Email\n' + 'E1,e1@example.com\n'.repeat(MAX_BYTES / 10), new Date());
+    const { id } = await create();
+    expect(await api.post(`/v1/sources/${id}/sync`, { profileId })).toMatchObject({ status: 502, body: { code: 'too_large' } });
+  });
+
   it('never reads a file outside the source folder, symlinks included', async () => {
+    await clear();
     await fs.writeFile(path.join(sftp.root, 'outside.csv'), 'Employee ID,Email\nX,x@example.com\n');
-    await fs.rm(path.join(drop, 'link.csv'), { force: true });
+    // A link matching the pattern is not a regular file of the folder: not taken.
+    await fs.symlink('../outside.csv', path.join(drop, 'people-link.csv'));
+    const patterned = await create();
+    expect(await api.post(`/v1/sources/${patterned.id}/test`, {})).toMatchObject({ status: 502, body: { code: 'no_matching_file' } });
+
     await fs.symlink('../outside.csv', path.join(drop, 'link.csv'));
     const linked = await create({ uri: uri('/drop/link.csv'), pattern: undefined });
     expect(await api.post(`/v1/sources/${linked.id}/test`, {})).toMatchObject({ status: 502, body: { code: 'path_outside_folder' } });
@@ -149,7 +168,7 @@ describe('SFTP sources', () => {
   });
 
   it('sync now imports the file, then moves it to the processed folder', async () => {
-    for (const name of await fs.readdir(drop)) await fs.rm(path.join(drop, name), { recursive: true, force: true });
+    await clear();
     await put('people-2026-11-22.csv', 'Employee ID,Email,Name\nE1,ann@example.com,Ann\nE2,bob@example.com,Bob\n', new Date('2026-11-22T02:00:00Z'));
     const { id } = await create({ afterImport: 'move:processed' });
     const synced = await api.post<ImportBody & { pulled: Record<string, unknown> }>(`/v1/sources/${id}/sync`, { profileId });
@@ -166,5 +185,33 @@ describe('SFTP sources', () => {
 
     // Nothing left to take: a clear error, and no import.
     expect(await api.post(`/v1/sources/${id}/sync`, { profileId })).toMatchObject({ status: 502, body: { code: 'no_matching_file' } });
+  });
+
+  it('deletes the file once stored when asked, and never moves it out of the folder through a link', async () => {
+    await clear();
+    await put('people-1.csv', 'Employee ID,Email\nD1,d1@example.com\n', new Date());
+    const deleting = await create({ afterImport: 'delete' });
+    const deleted = await api.post<{ pulled: Record<string, unknown> }>(`/v1/sources/${deleting.id}/sync`, { profileId });
+    expect(deleted.body.pulled.afterImport).toBe('deleted /drop/people-1.csv');
+    expect(await fs.readdir(drop)).toEqual([]);
+
+    await put('people-2.csv', 'Employee ID,Email\nD2,d2@example.com\n', new Date());
+    await fs.mkdir(path.join(sftp.root, 'elsewhere'), { recursive: true });
+    await fs.symlink('../elsewhere', path.join(drop, 'processed'));
+    const moving = await create({ afterImport: 'move:processed' });
+    const kept = await api.post<{ pulled: Record<string, unknown> }>(`/v1/sources/${moving.id}/sync`, { profileId });
+    expect(kept.status).toBe(201);
+    expect(kept.body.pulled.afterImport).toMatch(/^move:processed failed: .* outside the source folder/);
+    expect((await fs.readdir(drop)).sort()).toEqual(['people-2.csv', 'processed']);
+    expect(await fs.readdir(path.join(sftp.root, 'elsewhere'))).toEqual([]);
+  });
+
+  it('keeps stored credentials only for the server they were given for', async () => {
+    const { id } = await create();
+    const moved = await api.put(`/v1/sources/${id}`, { name: 'moved', uri: `sftp://${sftp.host}:${sftp.port + 1}/drop`, pattern: '*.csv', hostKeyFingerprint: sftp.hostKeyFingerprint });
+    expect(moved.status).toBe(400);
+    expect(JSON.stringify(moved.body)).toContain('send the credentials again');
+    const rekeyed = await api.put(`/v1/sources/${id}`, { name: 'rekeyed', uri: uri('/drop'), pattern: '*.csv', hostKeyFingerprint: `SHA256:${'B'.repeat(43)}` });
+    expect(rekeyed.status).toBe(400);
   });
 });

@@ -11,6 +11,7 @@ import {
   RETRY_DELAY_SECONDS,
   RETRY_LIMIT,
   SCHEDULE_QUEUE,
+  SCHEDULE_RETRY_LIMIT,
   type ImportJobData,
 } from './queues.js';
 
@@ -47,7 +48,14 @@ export class BossService implements OnModuleInit, OnApplicationShutdown {
     await this.ensureQueue(APPLY_QUEUE, { ...common, policy: 'key_strict_fifo', deadLetter: DEAD_QUEUE });
     // A run that failed for a reason of its own is recorded as failed, not thrown: retries are for a
     // worker or the database going away.
-    await this.ensureQueue(SCHEDULE_QUEUE, { policy: 'standard', heartbeatSeconds: this.env.jobHeartbeatSeconds, expireInSeconds: 2 * 60 * 60, retryLimit: 10, retryDelay: 30, notify: true });
+    await this.ensureQueue(SCHEDULE_QUEUE, {
+      policy: 'standard',
+      heartbeatSeconds: this.env.jobHeartbeatSeconds,
+      expireInSeconds: EXPIRE_SECONDS,
+      retryLimit: SCHEDULE_RETRY_LIMIT,
+      retryDelay: 30,
+      notify: true,
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {

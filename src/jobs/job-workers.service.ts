@@ -27,7 +27,7 @@ export class JobWorkers implements OnApplicationBootstrap {
     await this.boss.boss.work<ImportJobData>(PREVIEW_QUEUE, { ...polling, localConcurrency: this.env.previewConcurrency }, one((job) => this.handler.preview(job)));
     await this.boss.boss.work<ImportJobData>(APPLY_QUEUE, { ...polling, localConcurrency: this.env.applyConcurrency }, one((job) => this.handler.apply(job)));
     await this.boss.boss.work<ImportJobData>(DEAD_QUEUE, { ...polling, localConcurrency: 1 }, one((job) => this.handler.dead(job)));
-    await this.boss.boss.work<ScheduleJobData>(SCHEDULE_QUEUE, { ...polling, localConcurrency: 1 }, async ([job]) => this.schedules.run(job));
+    await this.boss.boss.work<ScheduleJobData>(SCHEDULE_QUEUE, { ...polling, localConcurrency: 4 }, async ([job]) => this.schedules.run(job));
     this.logger.log({ preview: this.env.previewConcurrency, apply: this.env.applyConcurrency }, 'worker is taking import jobs');
   }
 }

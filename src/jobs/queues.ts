@@ -8,6 +8,9 @@ export const DEAD_QUEUE = 'import-dead';
 /** A schedule's run: pg-boss's scheduler sends one job per cron slot, whatever the number of processes. */
 export const SCHEDULE_QUEUE = 'schedule-run';
 
+/** Attempts of a schedule's run after an unexpected failure (a worker or the database gone). */
+export const SCHEDULE_RETRY_LIMIT = 10;
+
 export interface ScheduleJobData {
   workspaceId: string;
   scheduleId: string;

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export type Role = 'api' | 'worker' | 'all';
@@ -67,11 +68,26 @@ export function loadEnv(source: Source = process.env): Env {
     maxUploadBytes: integer(source, 'ROSTERSYNC_MAX_UPLOAD_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
     idleTransactionSeconds: integer(source, 'ROSTERSYNC_IDLE_TRANSACTION_SECONDS', 60, 5, 86_400),
     secretKey: secretKey(source),
-    allowHosts: (nonEmpty(source.ROSTERSYNC_ALLOW_HOSTS) ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+    allowHosts: allowHosts(source),
     maxDownloadBytes: integer(source, 'ROSTERSYNC_MAX_DOWNLOAD_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
-    downloadTimeoutSeconds: integer(source, 'ROSTERSYNC_DOWNLOAD_TIMEOUT_SECONDS', 600, 1, 86_400),
+    downloadTimeoutSeconds: integer(source, 'ROSTERSYNC_DOWNLOAD_TIMEOUT_SECONDS', 600, 1, 4 * 60 * 60),
     cronIntervalSeconds: integer(source, 'ROSTERSYNC_CRON_INTERVAL_SECONDS', 30, 1, 60),
   };
+}
+
+/** Host names, addresses and CIDR ranges; a malformed range is refused at boot. */
+function allowHosts(source: Source): string[] {
+  const entries = (nonEmpty(source.ROSTERSYNC_ALLOW_HOSTS) ?? '').split(',').map((host) => host.trim().toLowerCase()).filter(Boolean);
+  for (const entry of entries) {
+    const [network, prefix, extra] = entry.split('/');
+    if (prefix === undefined) continue;
+    const family = isIP(network);
+    const bits = Number(prefix);
+    if (!family || extra !== undefined || !/^\d+$/.test(prefix) || bits > (family === 4 ? 32 : 128)) {
+      throw new EnvError(`ROSTERSYNC_ALLOW_HOSTS: "${entry}" is not a CIDR range (like 10.0.0.0/8 or fd00::/8)`);
+    }
+  }
+  return entries;
 }
 
 function secretKey(source: Source): Buffer | undefined {

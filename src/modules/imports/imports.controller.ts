@@ -34,10 +34,9 @@ export class ImportsController {
     if (request.is('application/json')) {
       // A JSON body names a saved source to pull the file from (as POST /v1/sources/:id/sync).
       const { sourceId, profileId } = validateInput(PullImportDto, request.body, 'body');
-      const outcome = await this.sourceImports.pull({ workspaceId: principal.workspaceId, sourceId, profileId, requestedBy: principal.keyName, requestedByKey: principal.keyId });
-      if (outcome.outcome !== 'imported') throw new Error('a pull without a schedule always imports');
-      response.status(201).location(`/v1/imports/${outcome.importId}`);
-      return { ...importView(await this.imports.get(ref(principal, outcome.importId))), pulled: { file: outcome.file, afterImport: outcome.afterImport } };
+      const result = await this.sourceImports.pullNow(principal, sourceId, profileId, idempotencyKey?.trim() || undefined);
+      response.status(result.created ? 201 : 200).location(`/v1/imports/${result.importId}`);
+      return { ...importView(await this.imports.get(ref(principal, result.importId))), pulled: result.pulled };
     }
     const { record, created } = await this.imports.create(principal, request, idempotencyKey?.trim() || undefined);
     response.status(created ? 201 : 200).location(`/v1/imports/${record.importId}`);

@@ -137,6 +137,8 @@ export class ImportsService {
 
   /** PATCH state: preview, import (approve / retry), or cancel. */
   async request(ref: ImportRef, state: RequestableState): Promise<ImportRecord> {
+    // Starting an import is where the workspace's minimum interval counts (a DRAFT may be old).
+    if (state === 'IMPORT_PENDING') await this.settings.assertImportAllowed(ref.workspaceId);
     const outcome = await this.driver.send(ref, EVENT_FOR_STATE[state]);
     if (!outcome.result.accepted) throw this.illegal(outcome.before, `PATCH state=${state}`);
     return this.get(ref);

@@ -1,15 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'pg-boss';
-import type { ScheduleJobData } from '../../jobs/queues.js';
+import { SCHEDULE_RETRY_LIMIT, type ScheduleJobData } from '../../jobs/queues.js';
 import { DomainError } from '../http/domain-errors.js';
 import { SourceImports } from '../sources/source-imports.service.js';
-import { SchedulesRepository } from './schedules.repository.js';
+import { SchedulesRepository, type RunRef } from './schedules.repository.js';
+
+/** Another attempt of the same job recorded the run first: this one's import is rolled back. */
+class RunAlreadyFinished extends Error {}
 
 /**
  * Runs a schedule's slot: pulls the source's file; the same bytes as the last file imported from
  * it are recorded as "unchanged" and skipped; otherwise an import is created and started at once
- * (preview, then apply — held for approval when a gate trips). Every run is recorded, and one job
- * runs at most one pull that reaches an import, even when it is handed out again.
+ * (its plan is made, then applied). Every run is recorded, and one job makes at most one import,
+ * even when it is handed out again while an earlier attempt still runs.
  */
 @Injectable()
 export class ScheduleRunner {
@@ -22,7 +25,7 @@ export class ScheduleRunner {
 
   async run(job: Job<ScheduleJobData>): Promise<void> {
     const { workspaceId, scheduleId } = job.data;
-    const ref = { workspaceId, scheduleId, jobId: job.id };
+    const ref: RunRef = { workspaceId, scheduleId, jobId: job.id };
     const schedule = await this.schedules.find(workspaceId, scheduleId);
     if (!schedule) return; // deleted since the slot fired
     const run = await this.schedules.startRun(workspaceId, scheduleId, job.id);
@@ -40,7 +43,9 @@ export class ScheduleRunner {
         requestedByKey: null,
         schedule: {
           id: schedule.id,
-          onCreated: (tx, importId, file) => this.schedules.finishRun(ref, { outcome: 'imported', importId, fileName: file.name }, tx),
+          onCreated: async (tx, importId, file) => {
+            if (!(await this.schedules.finishRun(ref, { outcome: 'imported', importId, fileName: file.name }, tx))) throw new RunAlreadyFinished();
+          },
         },
       });
       if (outcome.outcome === 'unchanged') {
@@ -54,12 +59,14 @@ export class ScheduleRunner {
       }
       this.logger.log({ workspaceId, scheduleId, outcome: outcome.outcome }, 'schedule ran');
     } catch (error) {
-      // A reason of the run's own (source unreachable, too soon, a bad file) is its outcome; anything
-      // else (the database gone) is thrown, and the job is tried again.
-      if (!(error instanceof DomainError)) throw error;
-      const outcome = error.code === 'too_soon' ? 'refused' : 'failed';
-      await this.schedules.finishRun(ref, { outcome, message: error.message });
-      this.logger.warn({ workspaceId, scheduleId, outcome, reason: error.message }, 'schedule run did not import');
+      if (error instanceof RunAlreadyFinished) return;
+      // A reason of the run's own (source unreachable, too soon, a bad file) is its outcome. Anything
+      // else (the database gone) is thrown and the job tried again, until its last attempt.
+      const own = error instanceof DomainError;
+      if (!own && job.retryCount < SCHEDULE_RETRY_LIMIT) throw error;
+      const outcome = own && error.code === 'too_soon' ? 'refused' : 'failed';
+      await this.schedules.finishRun(ref, { outcome, message: (error as Error).message });
+      this.logger.warn({ workspaceId, scheduleId, outcome, reason: (error as Error).message }, 'schedule run did not import');
     }
   }
 }

@@ -114,12 +114,14 @@ export class SchedulesRepository {
   }
 
   /** Records how a run ended; with `tx`, in the transaction that created its import. */
-  async finishRun(ref: RunRef, result: { outcome: RunOutcome; importId?: string; fileName?: string; message?: string }, tx?: Tx): Promise<void> {
-    await (tx ?? this.db).query(
+  /** False when the run had finished already (another attempt of its job got there first). */
+  async finishRun(ref: RunRef, result: { outcome: RunOutcome; importId?: string; fileName?: string; message?: string }, tx?: Tx): Promise<boolean> {
+    const rows = await (tx ?? this.db).query(
       `UPDATE schedule_runs SET outcome = $4, import_id = $5, file_name = $6, message = $7, finished_at = now()
-        WHERE workspace_id = $1 AND schedule_id = $2 AND job_id = $3`,
+        WHERE workspace_id = $1 AND schedule_id = $2 AND job_id = $3 AND outcome = 'running' RETURNING 1`,
       [ref.workspaceId, ref.scheduleId, ref.jobId, result.outcome, result.importId ?? null, result.fileName ?? null, result.message ?? null],
     );
+    return rows.length > 0;
   }
 
   /** Adds a note to a finished run (what the source's afterImport rule did). */

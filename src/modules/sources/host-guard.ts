@@ -8,7 +8,12 @@ for (const [network, prefix] of [
   ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
   ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) PRIVATE.addSubnet(network, prefix, 'ipv4');
-for (const [network, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8]] as const) PRIVATE.addSubnet(network, prefix, 'ipv6');
+// IPv6 ranges that are private, or that carry an IPv4 address a gateway would reach (IPv4-compatible,
+// NAT64, 6to4, Teredo): all refused rather than decoded.
+for (const [network, prefix] of [
+  ['::', 96], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+  ['64:ff9b::', 96], ['64:ff9b:1::', 48], ['2002::', 16], ['2001::', 32], ['100::', 64],
+] as const) PRIVATE.addSubnet(network, prefix, 'ipv6');
 
 export interface Address {
   address: string;
@@ -52,7 +57,7 @@ export class HostGuard {
       if (!nameAllowed && isPrivate(candidate) && !this.allowed(candidate)) {
         throw new SourceError(
           'host_not_allowed',
-          `${host} resolves to ${candidate.address}, a private, loopback or link-local address: sources may not reach it unless ROSTERSYNC_ALLOW_HOSTS lists the host or address.`,
+          `${candidate.address === bare ? host : `${host} resolves to ${candidate.address}, which`} is a private, loopback or link-local address: sources may not reach it unless ROSTERSYNC_ALLOW_HOSTS lists the host or address.`,
         );
       }
     }

@@ -24,37 +24,38 @@ export class HttpsPuller implements Puller {
     let url = new URL(source.uri);
     for (let hop = 0; ; hop++) {
       const response = await this.get(url, source, limits, url.origin === origin);
-      const status = response.statusCode ?? 0;
-      if (REDIRECTS.has(status) && response.headers.location) {
-        response.resume();
-        if (hop === MAX_REDIRECTS) throw new SourceError('too_many_redirects', `${source.uri} redirected more than ${MAX_REDIRECTS} times.`);
-        const next = new URL(response.headers.location, url);
-        if (next.protocol !== 'https:') throw new SourceError('insecure_redirect', `${url.href} redirects to ${next.href}, which is not https: refused.`);
-        url = next;
-        continue;
-      }
-      if (status !== 200) {
-        response.resume();
-        throw statusError(status, url);
-      }
-      const length = Number(response.headers['content-length']);
-      if (Number.isFinite(length) && length > limits.maxBytes) {
-        response.destroy();
-        throw tooLarge(url.href, limits.maxBytes);
-      }
-      return {
-        file: {
-          name: fileName(response, url),
-          location: url.href,
-          size: Number.isFinite(length) ? length : null,
-          modifiedAt: response.headers['last-modified'] ? new Date(response.headers['last-modified']).toISOString() : null,
-        },
-        read: () => capped(response, url.href, limits),
-        afterImport: async () => null,
-        close: async () => {
+      try {
+        const status = response.statusCode ?? 0;
+        if (REDIRECTS.has(status) && response.headers.location) {
           response.destroy();
-        },
-      };
+          if (hop === MAX_REDIRECTS) throw new SourceError('too_many_redirects', `${source.uri} redirected more than ${MAX_REDIRECTS} times.`);
+          const next = new URL(response.headers.location, url);
+          if (next.protocol !== 'https:') throw new SourceError('insecure_redirect', `${url.href} redirects to ${next.href}, which is not https: refused.`);
+          url = next;
+          continue;
+        }
+        if (status !== 200) throw statusError(status, url);
+        const length = Number(response.headers['content-length']);
+        if (Number.isFinite(length) && length > limits.maxBytes) throw tooLarge(url.href, limits.maxBytes);
+        const modified = Date.parse(response.headers['last-modified'] ?? '');
+        return {
+          file: {
+            name: fileName(response, url),
+            location: url.href,
+            size: Number.isFinite(length) ? length : null,
+            modifiedAt: Number.isNaN(modified) ? null : new Date(modified).toISOString(),
+          },
+          read: () => capped(response, url.href, limits),
+          afterImport: async () => null,
+          close: async () => {
+            response.destroy();
+          },
+        };
+      } catch (error) {
+        // Whatever the server sent is not read further: no body drains after the clock stops.
+        response.destroy();
+        throw error instanceof SourceError ? error : new SourceError('http_error', `${url.href} sent a response that cannot be used: ${(error as Error).message}`);
+      }
     }
   }
 
@@ -103,6 +104,14 @@ function statusError(status: number, url: URL): SourceError {
 function fileName(response: IncomingMessage, url: URL): string {
   const disposition = response.headers['content-disposition'] ?? '';
   const quoted = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition)?.[1];
-  const fromPath = decodeURIComponent(url.pathname.split('/').filter(Boolean).pop() ?? '');
-  return (quoted ? decodeURIComponent(quoted) : fromPath) || 'download.csv';
+  const name = (quoted ? decoded(quoted) : decoded(url.pathname.split('/').filter(Boolean).pop() ?? '')).replace(/[/\\]/g, '_');
+  return name || 'download.csv';
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }

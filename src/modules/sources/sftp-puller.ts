@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path/posix';
 import ssh2, { type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { SourceError } from '../http/domain-errors.js';
-import { globToRegExp } from './glob.js';
+import { globMatcher } from './glob.js';
 import { limitedBytes, pullError, tooLarge } from './pull-errors.js';
 import type { Puller, PullLimits, RemoteFile, SourceConnection } from './source-connection.js';
 import type { SourceWithSecrets } from './sources.repository.js';
@@ -76,6 +76,11 @@ export class SftpPuller implements Puller {
       },
     };
     return new Promise((resolve, reject) => {
+      // Ended before it was ready (the deadline destroyed it, or the server hung up): never left pending.
+      const timedOut = () => reject(pullError(new Error('timed out'), where, limits));
+      if (limits.deadline.aborted) return timedOut();
+      limits.deadline.addEventListener('abort', timedOut, { once: true });
+      client.once('close', () => reject(new SourceError('host_unreachable', `${where} closed the connection before the session was ready.`)));
       client.once('ready', () =>
         client.sftp((error, sftp) => {
           if (error) return reject(error);
@@ -117,9 +122,11 @@ export class SftpPuller implements Puller {
       await call((cb) => sftp.unlink(file, cb));
       return `deleted ${file}`;
     }
-    const target = path.join(folder, rule.slice('move:'.length));
-    if (!inside(folder, target)) throw new SourceError('path_outside_folder', `${rule} leaves the source folder: refused.`);
-    await call((cb) => sftp.mkdir(target, cb)).catch(() => undefined);
+    const wanted = path.join(folder, rule.slice('move:'.length));
+    await call((cb) => sftp.mkdir(wanted, cb)).catch(() => undefined);
+    // Checked where it really is: a symlinked folder must not carry the file out.
+    const target = await call<string>((cb) => sftp.realpath(wanted, cb));
+    if (!inside(folder, target)) throw new SourceError('path_outside_folder', `${rule} leads to ${target}, outside the source folder: refused.`);
     const moved = path.join(target, name);
     try {
       await call((cb) => sftp.rename(file, moved, cb));
@@ -134,9 +141,9 @@ export class SftpPuller implements Puller {
 
 /** The newest regular file in `folder` whose name matches the glob (the later name on a tie). */
 async function newest(sftp: SFTPWrapper, folder: string, pattern: string, where: string): Promise<RemoteFile> {
-  const matcher = globToRegExp(pattern);
+  const matches = globMatcher(pattern);
   const entries = await call<ssh2.FileEntryWithStats[]>((cb) => sftp.readdir(folder, cb));
-  const files = entries.filter((entry) => matcher.test(entry.filename) && entry.attrs.isFile());
+  const files = entries.filter((entry) => !entry.filename.includes('/') && matches(entry.filename) && entry.attrs.isFile());
   if (!files.length) throw new SourceError('no_matching_file', `No file in ${where}${folder} matches "${pattern}".`);
   files.sort((a, b) => b.attrs.mtime - a.attrs.mtime || (b.filename < a.filename ? -1 : 1));
   const [chosen] = files;

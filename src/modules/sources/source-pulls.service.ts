@@ -16,6 +16,25 @@ import { SftpPuller } from './sftp-puller.js';
 import type { Puller, PullLimits, RemoteFile, SourceConnection } from './source-connection.js';
 import type { SourceWithSecrets } from './sources.repository.js';
 
+/** Moving or deleting the remote file may take this long; then the connection is closed. */
+const AFTER_IMPORT_SECONDS = 60;
+
+/** `work`'s result, or a rejection after `seconds` (when `giveUp` runs). */
+async function withinSeconds<T>(seconds: number, work: Promise<T>, giveUp: () => Promise<void>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      void giveUp();
+      reject(new Error(`no answer within ${seconds} s`));
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** A pulled file on local disk, read back once into the file store and then removed. */
 export interface Download {
   file: RemoteFile;
@@ -92,9 +111,9 @@ export class SourcePulls {
         let afterImport: string | null = null;
         if (used) {
           // The import is committed: a failure here leaves the remote file where it was, nothing more.
-          afterImport = await connection.afterImport().catch((error: Error) => {
+          afterImport = await withinSeconds(AFTER_IMPORT_SECONDS, connection.afterImport(), () => connection.close()).catch((error: Error) => {
             this.logger.warn({ source: source.id, err: error }, 'the after-import rule failed');
-            return `failed: ${error.message}`;
+            return `${source.afterImport} failed: ${error.message}`;
           });
         }
         return { ...result, afterImport };

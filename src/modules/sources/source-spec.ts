@@ -90,7 +90,7 @@ class SourceDto {
  * private key that opens with its passphrase, a certificate that parses, a move folder inside the
  * drop folder. `existing` (on PUT) supplies the credentials when the request leaves them out.
  */
-export function parseSource(body: unknown, existing?: Pick<Source, 'auth' | 'username'>): SourceInput {
+export function parseSource(body: unknown, existing?: Pick<Source, 'auth' | 'username' | 'uri' | 'hostKeyFingerprint'>): SourceInput {
   const dto = validateInput(SourceDto, body, 'body');
   const problems: FieldProblem[] = [];
   const problem = (field: string, message: string) => problems.push({ field, message });
@@ -106,6 +106,11 @@ export function parseSource(body: unknown, existing?: Pick<Source, 'auth' | 'use
   if (url?.password) problem('uri', 'no password in the uri: send it in credentials, where it is encrypted');
   if (url && scheme === 'sftp' && (url.search || url.hash)) problem('uri', 'an sftp uri has no query or fragment');
   if (url && scheme === 'sftp' && (url.pathname === '' || url.pathname === '/') && !dto.pattern) problem('uri', 'name the file, or a folder with a pattern');
+  try {
+    if (url) decodeURIComponent(url.pathname);
+  } catch {
+    problem('uri', 'the path has a % that is not followed by two hex digits');
+  }
 
   const credentials = dto.credentials;
   const auth = credentials?.type ?? existing?.auth ?? (scheme === 'https' ? 'none' : undefined);
@@ -158,6 +163,14 @@ export function parseSource(body: unknown, existing?: Pick<Source, 'auth' | 'use
     if (folder.startsWith('/') || folder.split('/').some((part) => part === '..' || part === '.' || part === '')) {
       problem('afterImport', 'move:<folder> names a folder inside the source folder, like move:processed (no "/" at the start, no "..")');
     }
+  }
+  // Stored credentials only ever go to the server they were given for: a new host, port or scheme,
+  // or another pinned host key, needs them sent again.
+  if (existing && url && !credentials && existing.auth !== 'none') {
+    const before = new URL(existing.uri);
+    const moved = before.protocol !== url.protocol || before.host !== url.host;
+    const rekeyed = existing.hostKeyFingerprint !== null && existing.hostKeyFingerprint !== (dto.hostKeyFingerprint?.replace(/=$/, '') ?? null);
+    if (moved || rekeyed) problem('credentials', `send the credentials again: the source now points at ${moved ? 'another server' : 'a server with another host key'}, and stored credentials only go to the one they were given for`);
   }
   if (problems.length) throw new ValidationError(`body is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Put, Res } from '@nestjs/common';
 import { IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
 import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -103,18 +103,12 @@ export class SourcesController {
     @Param('id', sourceId) id: string,
     @Body() body: unknown,
     @Res({ passthrough: true }) response: Response,
+    @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<Record<string, unknown>> {
     const { profileId } = validateInput(SyncDto, body ?? {}, 'body');
-    const outcome = await this.sourceImports.pull({
-      workspaceId: principal.workspaceId,
-      sourceId: id,
-      profileId,
-      requestedBy: principal.keyName,
-      requestedByKey: principal.keyId,
-    });
-    if (outcome.outcome !== 'imported') throw new Error('a pull without a schedule always imports');
-    const record = await this.imports.find({ workspaceId: principal.workspaceId, importId: outcome.importId });
-    response.status(201).location(`/v1/imports/${outcome.importId}`);
-    return { ...importView(record!), pulled: { file: outcome.file, afterImport: outcome.afterImport } };
+    const result = await this.sourceImports.pullNow(principal, id, profileId, idempotencyKey?.trim() || undefined);
+    const record = await this.imports.find({ workspaceId: principal.workspaceId, importId: result.importId });
+    response.status(result.created ? 201 : 200).location(`/v1/imports/${result.importId}`);
+    return { ...importView(record!), pulled: result.pulled };
   }
 }

@@ -79,6 +79,8 @@ export function parseImportConfig(input: unknown): ImportConfig {
     }
   }
   const dto = validateInput(ImportConfigDto, value, 'config');
+  // The mapping as sent: class-transformer's copy drops a key named "__proto__", a column name like any other.
+  if (dto.mapping) dto.mapping = Object.fromEntries(Object.entries((value as { mapping: Record<string, string> }).mapping));
   if (dto.mapping && Object.values(dto.mapping).some((target) => typeof target !== 'string')) {
     throw new ValidationError('config is invalid: mapping values must be field names', [
       { field: 'mapping', message: 'each value must be a field name such as "email"' },
