@@ -122,6 +122,11 @@ describe('HTTPS sources', () => {
     expect(await imports()).toBe(before);
   });
 
+  it('names a host that refuses the connection', async () => {
+    const closed = await api.post<SourceBody>('/v1/sources', { name: 'closed port', uri: 'https://127.0.0.1:1/people.csv' });
+    expect(await test(closed.body.id)).toMatchObject({ status: 502, body: { code: 'host_unreachable' } });
+  });
+
   it('gives up on a server that accepts the connection and never answers (SFTP too)', async () => {
     const sockets: Socket[] = [];
     const silent = createServer((socket) => sockets.push(socket));
