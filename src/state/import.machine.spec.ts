@@ -10,6 +10,7 @@ const EVENTS: ImportEvent[] = [
   { type: 'PREVIEW_STARTED' },
   { type: 'PREVIEW_FINISHED' },
   { type: 'IMPORT_STARTED' },
+  { type: 'HOLD_FOR_APPROVAL' },
   { type: 'IMPORT_FINISHED' },
   { type: 'FAIL', reason: 'the file is unreadable' },
 ];
@@ -34,7 +35,7 @@ const LEGAL: Record<ImportState, Partial<Record<ImportEvent['type'], [ImportStat
     CANCEL: ['CANCELLED', []],
   },
   IMPORT_PENDING: { IMPORT_STARTED: ['IMPORTING', []], FAIL: ['FAILED', []], CANCEL: ['CANCELLED', []] },
-  IMPORTING: { IMPORT_FINISHED: ['COMPLETED', []], FAIL: ['FAILED', []], CANCEL: ['CANCELLED', []] },
+  IMPORTING: { IMPORT_FINISHED: ['COMPLETED', []], HOLD_FOR_APPROVAL: ['PREVIEW_READY', []], FAIL: ['FAILED', []], CANCEL: ['CANCELLED', []] },
   FAILED: { REQUEST_IMPORT: ['IMPORT_PENDING', ['enqueueApply']], CANCEL: ['CANCELLED', []] },
   COMPLETED: {},
   CANCELLED: {},

@@ -17,7 +17,7 @@ export type ImportState = (typeof IMPORT_STATES)[number];
 export type ImportEvent =
   /** API: PATCH state=PREVIEW_PENDING */
   | { type: 'REQUEST_PREVIEW' }
-  /** API: PATCH state=IMPORT_PENDING (approve, skip preview, or retry after a failure) */
+  /** API: PATCH state=IMPORT_PENDING (import, approve a held import, skip the preview, or retry after a failure) */
   | { type: 'REQUEST_IMPORT' }
   /** API: PATCH state=CANCELLED */
   | { type: 'CANCEL' }
@@ -29,6 +29,8 @@ export type ImportEvent =
   | { type: 'PREVIEW_FINISHED' }
   /** Worker: an apply job started */
   | { type: 'IMPORT_STARTED' }
+  /** Worker: the plan trips an approval gate and has no approval: it waits for a person */
+  | { type: 'HOLD_FOR_APPROVAL' }
   /** Worker: every planned change is written */
   | { type: 'IMPORT_FINISHED' }
   /** Worker: a problem no retry can fix */
@@ -99,6 +101,8 @@ export const importMachine = setup({
     IMPORTING: {
       on: {
         IMPORT_FINISHED: { target: 'COMPLETED' },
+        // Planned in the apply (the preview was skipped, or the directory changed since): over a gate.
+        HOLD_FOR_APPROVAL: { target: 'PREVIEW_READY' },
         FAIL: { target: 'FAILED', actions: 'recordFailure' },
         CANCEL: { target: 'CANCELLED' },
       },

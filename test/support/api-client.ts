@@ -53,8 +53,8 @@ export class Api {
     return this.get<ImportBody>(`/v1/imports/${id}`);
   }
 
-  request(id: string, state: string): Promise<Reply<ImportBody>> {
-    return this.send('PATCH', `/v1/imports/${id}`, JSON.stringify({ state }), { 'content-type': 'application/json' });
+  request(id: string, state: string, comment?: string): Promise<Reply<ImportBody>> {
+    return this.send('PATCH', `/v1/imports/${id}`, JSON.stringify({ state, comment }), { 'content-type': 'application/json' });
   }
 
   putConfig(id: string, config: unknown): Promise<Reply<ImportBody>> {

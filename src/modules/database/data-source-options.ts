@@ -3,9 +3,10 @@ import { InitialSchema1763800000000 } from '../../../migrations/1763800000000-in
 import { DirectorySemantics1763900000000 } from '../../../migrations/1763900000000-directory-semantics.js';
 import { Profiles1764000000000 } from '../../../migrations/1764000000000-profiles.js';
 import { SourcesAndSchedules1764100000000 } from '../../../migrations/1764100000000-sources-and-schedules.js';
+import { ApprovalsAndEvents1764200000000 } from '../../../migrations/1764200000000-approvals-and-events.js';
 
 /** Migrations in the order they run; each is reviewable SQL in migrations/. */
-export const MIGRATIONS = [InitialSchema1763800000000, DirectorySemantics1763900000000, Profiles1764000000000, SourcesAndSchedules1764100000000];
+export const MIGRATIONS = [InitialSchema1763800000000, DirectorySemantics1763900000000, Profiles1764000000000, SourcesAndSchedules1764100000000, ApprovalsAndEvents1764200000000];
 
 export function dataSourceOptions(url: string, poolSize = 20, idleTransactionSeconds = 60): DataSourceOptions {
   return {

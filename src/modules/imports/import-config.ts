@@ -8,6 +8,22 @@ export const MISSING = ['deactivate', 'delete', 'ignore'] as const;
 export const SCOPES = ['all', 'imported'] as const;
 export const DELIMITERS = [',', ';', '\t', '|'] as const;
 
+/** A gate's limit: a number of people, or a percentage of the workspace's active people ("10%"). */
+export type GateLimit = number | `${number}%`;
+
+export const COUNT_GATES = ['maxCreates', 'maxUpdates', 'maxDeactivations', 'maxDeletions'] as const;
+export type CountGate = (typeof COUNT_GATES)[number];
+
+/** When an import waits for a person's approval instead of applying. */
+export interface ApprovalConfig extends Record<CountGate, GateLimit | null> {
+  /** A mapped column empty on every row: a broken export. */
+  emptyColumns: boolean;
+  /** Headers that differ from the last successful import of the same profile. */
+  schemaDrift: boolean;
+  /** The approver must be another API key than the one that created the import. */
+  fourEyes: boolean;
+}
+
 /** An import's config, normalised: every option has its value. */
 export interface ImportConfig {
   /** CSV column → field. Null: map the file's headers by their common names. */
@@ -21,6 +37,7 @@ export interface ImportConfig {
   scope: (typeof SCOPES)[number];
   /** Create people the file has and the directory does not; when false they are reported. */
   createMissing: boolean;
+  approval: ApprovalConfig;
   parsing: {
     /** Null: detected from the file. */
     delimiter: string | null;
@@ -46,7 +63,9 @@ export interface ResolvedMapping {
   missing: string[];
 }
 
-export type ConfigInput = Partial<Omit<ImportConfig, 'parsing'> & { parsing: Partial<ImportConfig['parsing']> }>;
+export type ConfigInput = Partial<
+  Omit<ImportConfig, 'parsing' | 'approval'> & { parsing: Partial<ImportConfig['parsing']>; approval: Partial<ImportConfig['approval']> }
+>;
 
 export function normaliseConfig(input: ConfigInput = {}): ImportConfig {
   return {
@@ -56,6 +75,15 @@ export function normaliseConfig(input: ConfigInput = {}): ImportConfig {
     missing: input.missing ?? 'deactivate',
     scope: input.scope ?? 'all',
     createMissing: input.createMissing ?? true,
+    approval: {
+      maxCreates: input.approval?.maxCreates ?? null,
+      maxUpdates: input.approval?.maxUpdates ?? null,
+      maxDeactivations: input.approval?.maxDeactivations ?? null,
+      maxDeletions: input.approval?.maxDeletions ?? null,
+      emptyColumns: input.approval?.emptyColumns ?? true,
+      schemaDrift: input.approval?.schemaDrift ?? true,
+      fourEyes: input.approval?.fourEyes ?? false,
+    },
     parsing: {
       delimiter: input.parsing?.delimiter ?? null,
       encoding: input.parsing?.encoding ?? 'utf-8',

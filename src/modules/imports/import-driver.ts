@@ -5,7 +5,17 @@ import { BossService } from '../../jobs/boss.service.js';
 import { Database, type Tx } from '../database/database.js';
 import { NotFoundError } from '../http/domain-errors.js';
 import type { ImportRecord, ImportRef } from './import-record.js';
+import { ImportEventsRepository, SYSTEM_ACTOR } from './import-events.repository.js';
 import { ImportsRepository } from './imports.repository.js';
+
+type Alongside = (tx: Tx, before: ImportRecord) => Promise<void>;
+
+/** Who sent an event, for the import's history (the workers, when absent). */
+export interface EventNote {
+  actor: string;
+  comment?: string | null;
+  details?: Record<string, unknown>;
+}
 
 export interface DriveOutcome {
   result: TransitionResult;
@@ -26,18 +36,19 @@ export class ImportDriver {
     private readonly db: Database,
     private readonly imports: ImportsRepository,
     private readonly boss: BossService,
+    private readonly events: ImportEventsRepository,
   ) {}
 
   /**
    * Applies `event`. Refused events change nothing and come back with `accepted: false`.
    * `alongside` runs in the same transaction after an accepted transition is saved.
    */
-  async send(ref: ImportRef, event: ImportEvent, alongside?: (tx: Tx, before: ImportRecord) => Promise<void>): Promise<DriveOutcome> {
-    return this.db.transaction((tx) => this.sendWithin(tx, ref, event, alongside));
+  async send(ref: ImportRef, event: ImportEvent, alongside?: Alongside, note?: EventNote): Promise<DriveOutcome> {
+    return this.db.transaction((tx) => this.sendWithin(tx, ref, event, alongside, note));
   }
 
   /** `send` inside the caller's transaction (an import created and started in one commit). */
-  async sendWithin(tx: Tx, ref: ImportRef, event: ImportEvent, alongside?: (tx: Tx, before: ImportRecord) => Promise<void>): Promise<DriveOutcome> {
+  async sendWithin(tx: Tx, ref: ImportRef, event: ImportEvent, alongside?: Alongside, note?: EventNote): Promise<DriveOutcome> {
     const before = await this.imports.lock(tx, ref);
     if (!before) throw new NotFoundError(`Import ${ref.importId} not found.`);
     const result = step(before.persisted, event);
@@ -52,6 +63,16 @@ export class ImportDriver {
       if (effect === 'enqueueApply') await this.boss.enqueueApply(tx.boss, data);
     }
     if (alongside) await alongside(tx, before);
+    if (result.state !== before.state) {
+      await this.events.append(tx, ref, {
+        type: result.state,
+        fromState: before.state,
+        toState: result.state,
+        actor: note?.actor ?? SYSTEM_ACTOR,
+        comment: note?.comment ?? null,
+        details: event.type === 'FAIL' ? { reason: event.reason, ...note?.details } : (note?.details ?? null),
+      });
+    }
     this.logger.log({ ...ref, from: before.state, state: result.state, event: event.type }, 'import state changed');
     return { result, before };
   }

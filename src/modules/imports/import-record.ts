@@ -1,3 +1,5 @@
+import type { Approval } from '../approval/approval-gates.js';
+import type { Decision } from '../approval/approval.repository.js';
 import type { ImportState } from '../../state/import.machine.js';
 import type { PersistedImport } from '../../state/import-snapshot.js';
 import type { ImportConfig, MappedColumn } from './import-config.js';
@@ -55,6 +57,10 @@ export interface ImportRecord extends ImportRef {
   appliedBytes: number;
   counts: OpCounts;
   applied: OpCounts;
+  /** The gates' verdict on the current plan, once planned. */
+  approval: Approval | null;
+  /** Who approved or rejected it, or that no one had to (auto-approved). */
+  decision: Decision | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -1,3 +1,4 @@
+import { statusLabel } from './import-status.js';
 import type { ImportRecord } from './import-record.js';
 
 /** An import as the API shows it. */
@@ -5,6 +6,7 @@ export function importView(record: ImportRecord): Record<string, unknown> {
   return {
     id: record.importId,
     state: record.state,
+    status: statusLabel(record),
     file: { name: record.file.name, size: record.file.size, sha256: record.file.sha256 },
     config: record.config,
     profileId: record.profileId,
@@ -20,6 +22,12 @@ export function importView(record: ImportRecord): Record<string, unknown> {
     updatedAt: record.updatedAt,
     stateTimes: record.stateTimes,
     failureReason: record.state === 'FAILED' ? record.failureReason : null,
+    approval: record.approval && {
+      // The gates' verdict on the current plan; the status says whether it still waits.
+      required: record.approval.required && record.approval.plannedAt === record.plannedAt,
+      reasons: record.approval.reasons,
+    },
+    decision: record.decision && { kind: record.decision.kind, by: record.decision.by, at: record.decision.at, comment: record.decision.comment },
   };
 }
 

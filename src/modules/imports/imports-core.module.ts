@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { ApprovalRepository } from '../approval/approval.repository.js';
 import { ImportDriver } from './import-driver.js';
+import { ImportEventsRepository } from './import-events.repository.js';
 import { ImportsRepository } from './imports.repository.js';
 
 /** What both the API and the workers need: the import rows and the driver that moves them. */
 @Module({
-  providers: [ImportsRepository, ImportDriver],
-  exports: [ImportsRepository, ImportDriver],
+  providers: [ImportsRepository, ImportDriver, ImportEventsRepository, ApprovalRepository],
+  exports: [ImportsRepository, ImportDriver, ImportEventsRepository, ApprovalRepository],
 })
 export class ImportsCoreModule {}

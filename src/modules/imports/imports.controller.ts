@@ -58,15 +58,22 @@ export class ImportsController {
   @Put(':id/config')
   @AdminOnly()
   async replaceConfig(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string, @Body() body: unknown): Promise<Record<string, unknown>> {
-    return importView(await this.imports.replaceConfig(ref(principal, id), body));
+    return importView(await this.imports.replaceConfig(principal, ref(principal, id), body));
   }
 
   @Patch(':id')
   @AdminOnly()
   @HttpCode(200)
   async patch(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string, @Body() body: unknown): Promise<Record<string, unknown>> {
-    const { state } = validateInput(PatchImportDto, body, 'body');
-    return importView(await this.imports.request(ref(principal, id), state));
+    const { state, comment } = validateInput(PatchImportDto, body, 'body');
+    return importView(await this.imports.request(principal, ref(principal, id), state, comment?.trim() || null));
+  }
+
+  /** The import's history: every state change and decision, with its time and actor. */
+  @Get(':id/events')
+  async events(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string): Promise<Record<string, unknown>> {
+    await this.imports.get(ref(principal, id));
+    return { items: await this.imports.events(ref(principal, id)) };
   }
 
   @Get(':id/preview')

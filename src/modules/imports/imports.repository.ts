@@ -4,6 +4,7 @@ import type { TransitionResult } from '../../state/import-snapshot.js';
 import { Database, type Tx } from '../database/database.js';
 import { ImportInterrupted } from '../staging/pipeline-errors.js';
 import { normaliseConfig, type ConfigInput, type ImportConfig } from './import-config.js';
+import { ImportEventsRepository } from './import-events.repository.js';
 import { ZERO_COUNTS, type ImportRecord, type ImportRef } from './import-record.js';
 
 const SELECT_IMPORT = `
@@ -39,7 +40,10 @@ export interface ImportPage {
 
 @Injectable()
 export class ImportsRepository {
-  constructor(private readonly db: Database) {}
+  constructor(
+    private readonly db: Database,
+    private readonly events: ImportEventsRepository,
+  ) {}
 
   async insert(tx: Tx, input: NewImport): Promise<string> {
     const [row] = await tx.query<{ id: string }>(
@@ -53,6 +57,12 @@ export class ImportsRepository {
         input.pulled?.sourceId ?? null, input.pulled?.scheduleId ?? null, input.pulled?.sha256 ?? null,
       ],
     );
+    await this.events.append(tx, { workspaceId: input.workspaceId, importId: row.id }, {
+      type: 'created',
+      toState: input.initial.state,
+      actor: input.requestedBy,
+      details: { profileId: input.profileId, sourceId: input.pulled?.sourceId ?? null, scheduleId: input.pulled?.scheduleId ?? null },
+    });
     return row.id;
   }
 
@@ -188,6 +198,8 @@ function toRecord(row: Record<string, unknown>): ImportRecord {
     appliedBytes: Number(row.applied_bytes),
     counts: { ...ZERO_COUNTS, ...(row.counts as object) },
     applied: { ...ZERO_COUNTS, ...(row.applied as object) },
+    approval: (row.approval as ImportRecord['approval']) ?? null,
+    decision: (row.decision as ImportRecord['decision']) ?? null,
     createdAt: iso(row.created_at)!,
     updatedAt: iso(row.updated_at)!,
   };

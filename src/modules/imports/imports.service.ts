@@ -9,7 +9,7 @@ import { Database } from '../database/database.js';
 import { pgErrorCode } from '../database/pg-error-code.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import { readMultipart } from '../files/multipart-upload.js';
-import { IllegalStateError, NotFoundError, ValidationError } from '../http/domain-errors.js';
+import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } from '../http/domain-errors.js';
 import { storeAsUtf8 } from '../files/file-encoding.js';
 import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
 import { ProfilesRepository } from '../profiles/profiles.repository.js';
@@ -17,7 +17,9 @@ import { WorkspaceSettingsRepository } from '../settings/workspace-settings.repo
 import { parseWorkspaceConfig } from './dto/import-config.dto.js';
 import type { RequestableState } from './dto/import-requests.dto.js';
 import type { ImportConfig } from './import-config.js';
+import { ApprovalRepository } from '../approval/approval.repository.js';
 import { ImportDriver } from './import-driver.js';
+import { ImportEventsRepository } from './import-events.repository.js';
 import type { ImportRecord, ImportRef } from './import-record.js';
 import { ImportsRepository } from './imports.repository.js';
 
@@ -52,6 +54,8 @@ export class ImportsService {
     private readonly customFields: CustomFieldsRepository,
     private readonly profiles: ProfilesRepository,
     private readonly settings: WorkspaceSettingsRepository,
+    private readonly approvals: ApprovalRepository,
+    private readonly history: ImportEventsRepository,
   ) {}
 
   /** A config from a request, checked against the workspace's custom fields too. */
@@ -128,20 +132,43 @@ export class ImportsService {
   }
 
   /** PUT config: allowed in DRAFT and PREVIEW_READY; the import goes back to DRAFT. */
-  async replaceConfig(ref: ImportRef, input: unknown): Promise<ImportRecord> {
+  async replaceConfig(principal: Principal, ref: ImportRef, input: unknown): Promise<ImportRecord> {
     const config = await this.config(ref.workspaceId, input);
-    const outcome = await this.driver.send(ref, { type: 'CHANGE_CONFIG' }, (tx) => this.imports.replaceConfig(tx, ref, config));
+    const outcome = await this.driver.send(ref, { type: 'CHANGE_CONFIG' }, (tx) => this.imports.replaceConfig(tx, ref, config), { actor: principal.keyName });
     if (!outcome.result.accepted) throw this.illegal(outcome.before, 'PUT config');
     return this.get(ref);
   }
 
-  /** PATCH state: preview, import (approve / retry), or cancel. */
-  async request(ref: ImportRef, state: RequestableState): Promise<ImportRecord> {
+  /**
+   * PATCH state: preview, import, or cancel. On an import waiting for approval, IMPORT_PENDING
+   * approves and CANCELLED rejects it: the decision (who, when, the comment) is recorded with the
+   * state change, and with `approval.fourEyes` the key that created the import cannot approve it.
+   */
+  async request(principal: Principal, ref: ImportRef, state: RequestableState, comment: string | null = null): Promise<ImportRecord> {
     // Starting an import is where the workspace's minimum interval counts (a DRAFT may be old).
     if (state === 'IMPORT_PENDING') await this.settings.assertImportAllowed(ref.workspaceId);
-    const outcome = await this.driver.send(ref, EVENT_FOR_STATE[state]);
+    const actor = principal.keyName;
+    const outcome = await this.driver.send(
+      ref,
+      EVENT_FOR_STATE[state],
+      async (tx, before) => {
+        const waiting = before.state === 'PREVIEW_READY' && before.approval?.required && before.approval.plannedAt === before.plannedAt;
+        if (!waiting || state === 'PREVIEW_PENDING') return;
+        if (state === 'IMPORT_PENDING' && before.config.approval.fourEyes && before.requestedByKey === principal.keyId) {
+          throw new ForbiddenError('This import needs four eyes (approval.fourEyes): another API key than the one that created it must approve it.');
+        }
+        const kind = state === 'IMPORT_PENDING' ? 'approved' : 'rejected';
+        await this.approvals.decide(tx, ref, { kind, by: actor, keyId: principal.keyId, at: new Date().toISOString(), comment, plannedAt: before.plannedAt });
+        await this.history.append(tx, ref, { type: kind, actor, comment, details: { reasons: before.approval!.reasons } });
+      },
+      { actor, comment },
+    );
     if (!outcome.result.accepted) throw this.illegal(outcome.before, `PATCH state=${state}`);
     return this.get(ref);
+  }
+
+  events(ref: ImportRef) {
+    return this.history.list(ref);
   }
 
   private illegal(record: ImportRecord, request: string): IllegalStateError {

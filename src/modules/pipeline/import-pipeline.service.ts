@@ -4,7 +4,10 @@ import type { Env } from '../config/env.js';
 import { ASYNC_COMMIT, Database, type Tx } from '../database/database.js';
 import { pgErrorCode } from '../database/pg-error-code.js';
 import { ApplierRepository, type ApplyPass } from '../applying/applier.repository.js';
+import type { Approval } from '../approval/approval-gates.js';
+import { ApprovalRepository } from '../approval/approval.repository.js';
 import { ImportDriver } from '../imports/import-driver.js';
+import { ImportEventsRepository, SYSTEM_ACTOR } from '../imports/import-events.repository.js';
 import type { ImportRecord, ImportRef } from '../imports/import-record.js';
 import { ImportsRepository, type ClaimedImport } from '../imports/imports.repository.js';
 import { PlannerRepository } from '../planning/planner.repository.js';
@@ -34,6 +37,8 @@ export class ImportPipeline {
     private readonly stager: Stager,
     private readonly planner: PlannerRepository,
     private readonly applier: ApplierRepository,
+    private readonly approvals: ApprovalRepository,
+    private readonly events: ImportEventsRepository,
   ) {}
 
   /** PREVIEW_PENDING → CREATING_PREVIEW → PREVIEW_READY: stage and plan, nothing written to the directory. */
@@ -44,14 +49,18 @@ export class ImportPipeline {
     await this.guard(ref, async () => {
       await this.timed(ref, 'staged', () => this.stager.stage(ref, ['CREATING_PREVIEW'], attempt.id, attempt.stopping));
       await this.timed(ref, 'settled', () => this.planner.settle());
-      await this.timed(ref, 'planned', () =>
+      const approval = await this.timed(ref, 'planned', () =>
         this.db.transaction(async (tx) => {
           await this.imports.claim(tx, ref, ['CREATING_PREVIEW'], attempt.id);
           const current = (await this.imports.find(ref, tx))!;
-          return this.planner.plan(tx, ref, { config: current.config, mapping: current.resolvedMapping! });
+          await this.planner.plan(tx, ref, { config: current.config, mapping: current.resolvedMapping! });
+          return this.approvals.evaluate(tx, (await this.imports.find(ref, tx))!);
         }, 'REPEATABLE READ'),
       );
-      await this.driver.send(ref, { type: 'PREVIEW_FINISHED' }, (tx) => this.fence(tx, ref, 'CREATING_PREVIEW', attempt.id));
+      await this.driver.send(ref, { type: 'PREVIEW_FINISHED' }, async (tx) => {
+        await this.fence(tx, ref, 'CREATING_PREVIEW', attempt.id);
+        if (approval.required) await this.events.append(tx, ref, { type: 'approval-required', actor: SYSTEM_ACTOR, details: { reasons: approval.reasons } });
+      });
     });
   }
 
@@ -62,7 +71,15 @@ export class ImportPipeline {
     await this.imports.takeOver(ref, attempt.id);
     await this.guard(ref, async () => {
       await this.timed(ref, 'staged', () => this.stager.stage(ref, ['IMPORTING'], attempt.id, attempt.stopping));
-      await this.timed(ref, 'plan bound', () => this.bindPlan(ref, attempt.id));
+      const approval = await this.timed(ref, 'plan bound', () => this.bindPlan(ref, attempt.id));
+      if (approval.required && !approved(approval, (await this.imports.find(ref))!)) {
+        // Over a gate, and no one approved this plan: it waits for a person in PREVIEW_READY.
+        await this.driver.send(ref, { type: 'HOLD_FOR_APPROVAL' }, async (tx) => {
+          await this.fence(tx, ref, 'IMPORTING', attempt.id);
+          await this.events.append(tx, ref, { type: 'approval-required', actor: SYSTEM_ACTOR, details: { reasons: approval.reasons } });
+        });
+        return;
+      }
       await this.timed(ref, 'applied', () => this.applyAll(ref, attempt));
       await this.driver.send(ref, { type: 'IMPORT_FINISHED' }, async (tx) => {
         await this.fence(tx, ref, 'IMPORTING', attempt.id);
@@ -82,22 +99,34 @@ export class ImportPipeline {
    * Applies of a workspace run one at a time, so nothing changes the directory between this check
    * and the batches that follow.
    */
-  private async bindPlan(ref: ImportRef, attempt: string): Promise<void> {
+  private async bindPlan(ref: ImportRef, attempt: string): Promise<Approval> {
     const before = (await this.imports.find(ref))!;
     if (!before.plannedAt || before.plannedVersion !== (await this.db.transaction((tx) => this.applier.directoryVersion(tx, ref.workspaceId)))) {
       await this.planner.settle();
     }
-    await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       await this.imports.claim(tx, ref, ['IMPORTING'], attempt);
       const current = (await this.imports.find(ref, tx))!;
       const version = await this.applier.directoryVersion(tx, ref.workspaceId);
+      let planned = current;
       if (!current.plannedAt || current.plannedVersion !== version) {
         // A retry that resumes mid-apply plans again too: what is left is compared with the
         // directory as it is now, and applying goes on after the last applied line.
-        if (current.plannedAt) this.logger.log({ ...ref }, 'the directory changed since the plan: planning again');
-        await this.planner.plan(tx, ref, { config: current.config, mapping: current.resolvedMapping!, appliedSeq: current.appliedLine });
+        const counts = await this.planner.plan(tx, ref, { config: current.config, mapping: current.resolvedMapping!, appliedSeq: current.appliedLine });
+        if (current.plannedAt) {
+          this.logger.log({ ...ref }, 'the directory changed since the plan: planning again');
+          await this.events.append(tx, ref, { type: 'plan-recomputed', actor: SYSTEM_ACTOR, details: { reason: 'another import changed the directory since the plan was made', counts } });
+        }
+        planned = (await this.imports.find(ref, tx))!;
       }
-      if (!current.applyStartedAt) await this.applier.markStarted(tx, ref);
+      // Every plan is judged by the gates, also one made before the import was requested.
+      const approval = planned.approval?.plannedAt === planned.plannedAt ? planned.approval : await this.approvals.evaluate(tx, planned);
+      if (!approval.required && !planned.decision) {
+        await this.approvals.decide(tx, ref, { kind: 'auto-approved', by: null, keyId: null, at: new Date().toISOString(), comment: null, plannedAt: planned.plannedAt });
+        await this.events.append(tx, ref, { type: 'auto-approved', actor: SYSTEM_ACTOR, details: { counts: planned.counts } });
+      }
+      if (!current.applyStartedAt && !(approval.required && !approved(approval, planned))) await this.applier.markStarted(tx, ref);
+      return approval;
     });
   }
 
@@ -163,6 +192,11 @@ export class ImportPipeline {
       throw error;
     }
   }
+}
+
+/** A person approved exactly the plan the gates judged. */
+function approved(approval: Approval, record: ImportRecord): boolean {
+  return record.decision?.kind === 'approved' && record.decision.plannedAt === approval.plannedAt;
 }
 
 /** SQLSTATEs that the same data will always raise again: retrying cannot help. */

@@ -7,13 +7,14 @@ import {
   IsObject,
   IsOptional,
   IsString,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
 import { ValidationError } from '../../http/domain-errors.js';
 import { validateInput } from '../../http/validate-input.js';
 import type { CustomFieldDefinition } from '../../directory/custom-field-types.js';
 import { ENCODINGS, type Encoding } from '../../files/to-utf8.js';
-import { configProblems, DELIMITERS, MISSING, MODES, normaliseConfig, SCOPES, undefinedCustomFields, type ImportConfig, type KeyField } from '../import-config.js';
+import { configProblems, DELIMITERS, MISSING, MODES, normaliseConfig, SCOPES, undefinedCustomFields, type GateLimit, type ImportConfig, type KeyField } from '../import-config.js';
 
 export class ParsingDto {
   @IsOptional()
@@ -33,6 +34,42 @@ export class ParsingDto {
   @ArrayMinSize(1)
   @IsString({ each: true })
   columns?: string[];
+}
+
+const LIMIT_MESSAGE = 'must be a number of people (like 50) or a percentage of the active people (like "10%")';
+
+/** A count (0 or more) or a percentage string ("10%", "2.5%"). */
+function IsGateLimit(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isGateLimit',
+    validator: {
+      validate: (value: unknown) => (typeof value === 'number' && Number.isInteger(value) && value >= 0) || (typeof value === 'string' && /^\d+(\.\d+)?%$/.test(value) && parseFloat(value) <= 100),
+      defaultMessage: (args) => `approval.${args?.property} ${LIMIT_MESSAGE}`,
+    },
+  });
+}
+
+export class ApprovalDto {
+  @IsOptional() @IsGateLimit()
+  maxCreates?: GateLimit;
+
+  @IsOptional() @IsGateLimit()
+  maxUpdates?: GateLimit;
+
+  @IsOptional() @IsGateLimit()
+  maxDeactivations?: GateLimit;
+
+  @IsOptional() @IsGateLimit()
+  maxDeletions?: GateLimit;
+
+  @IsOptional() @IsBoolean()
+  emptyColumns?: boolean;
+
+  @IsOptional() @IsBoolean()
+  schemaDrift?: boolean;
+
+  @IsOptional() @IsBoolean()
+  fourEyes?: boolean;
 }
 
 export class ImportConfigDto {
@@ -64,6 +101,12 @@ export class ImportConfigDto {
   @ValidateNested()
   @Type(() => ParsingDto)
   parsing?: ParsingDto;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ApprovalDto)
+  approval?: ApprovalDto;
 }
 
 /** Parses a config from a request (a JSON string or an object) into its normalised form. */
@@ -86,7 +129,7 @@ export function parseImportConfig(input: unknown): ImportConfig {
       { field: 'mapping', message: 'each value must be a field name such as "email"' },
     ]);
   }
-  const config = normaliseConfig({ ...dto, parsing: dto.parsing ? { ...dto.parsing } : undefined });
+  const config = normaliseConfig({ ...dto, parsing: dto.parsing ? { ...dto.parsing } : undefined, approval: dto.approval ? { ...dto.approval } : undefined });
   const problems = configProblems(config);
   if (problems.length) {
     throw new ValidationError(`config is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
