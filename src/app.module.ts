@@ -12,14 +12,17 @@ import { HealthController } from './modules/http/health.controller.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
 import { SchedulesModule } from './modules/schedules/schedules.module.js';
+import { SecretsModule } from './modules/secrets/secrets.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
 import { SourcesModule } from './modules/sources/sources.module.js';
+import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
+import { NotificationsModule } from './modules/notifications/notifications.module.js';
 
 /** The application for a role: the API (ROLE=api), a worker (ROLE=worker), or both (ROLE=all). */
 @Module({})
 export class AppModule {
   static forRole(env: Env, databaseUrl: string): DynamicModule {
-    const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule];
+    const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule, WebhooksModule, NotificationsModule];
     const workers: Type[] = env.role === 'api' ? [] : [WorkersModule];
     return {
       module: AppModule,
@@ -34,6 +37,7 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(databaseUrl, env.idleTransactionSeconds),
         QueueModule,
+        SecretsModule,
         AuthModule,
         ...api,
         ...workers,

@@ -12,6 +12,11 @@ import {
   RETRY_LIMIT,
   SCHEDULE_QUEUE,
   SCHEDULE_RETRY_LIMIT,
+  NOTIFY_QUEUE,
+  WEBHOOK_QUEUE,
+  WEBHOOK_RETRY_LIMIT,
+  type NotifyJobData,
+  type WebhookJobData,
   type ImportJobData,
 } from './queues.js';
 
@@ -56,6 +61,9 @@ export class BossService implements OnModuleInit, OnApplicationShutdown {
       retryDelay: 30,
       notify: true,
     });
+    await this.ensureQueue(NOTIFY_QUEUE, { policy: 'standard', heartbeatSeconds: this.env.jobHeartbeatSeconds, expireInSeconds: EXPIRE_SECONDS, retryLimit: 10, retryDelay: 30, retryBackoff: true, notify: true });
+    // 8 attempts, 5 s doubling (pg-boss backoff, jittered): about 20 minutes before a delivery fails.
+    await this.ensureQueue(WEBHOOK_QUEUE, { policy: 'standard', retryLimit: WEBHOOK_RETRY_LIMIT, retryDelay: this.env.webhookRetrySeconds, retryBackoff: true, expireInSeconds: 120, notify: true });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -71,6 +79,14 @@ export class BossService implements OnModuleInit, OnApplicationShutdown {
   async enqueueApply(db: Db, ref: { workspaceId: string; importId: string }): Promise<void> {
     const data: ImportJobData = { ...ref, queue: APPLY_QUEUE };
     await this.boss.send(APPLY_QUEUE, data, { db, singletonKey: ref.workspaceId });
+  }
+
+  async enqueueNotify(db: Db, data: NotifyJobData): Promise<void> {
+    await this.boss.send(NOTIFY_QUEUE, data, { db });
+  }
+
+  async enqueueWebhook(db: Db, data: WebhookJobData): Promise<void> {
+    await this.boss.send(WEBHOOK_QUEUE, data, { db });
   }
 
   /** Removes a job that failed for good, so a key_strict_fifo queue lets its key's next job run. */

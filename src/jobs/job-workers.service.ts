@@ -5,7 +5,9 @@ import type { Env } from '../modules/config/env.js';
 import { BossService } from './boss.service.js';
 import { ImportJobHandler } from './import-job.handler.js';
 import { ScheduleRunner } from '../modules/schedules/schedule-runner.js';
-import { APPLY_QUEUE, DEAD_QUEUE, PREVIEW_QUEUE, SCHEDULE_QUEUE, type ImportJobData, type ScheduleJobData } from './queues.js';
+import { ImportFollowup } from '../modules/notifications/import-followup.js';
+import { WebhookSender } from '../modules/webhooks/webhook-sender.js';
+import { APPLY_QUEUE, DEAD_QUEUE, PREVIEW_QUEUE, NOTIFY_QUEUE, SCHEDULE_QUEUE, WEBHOOK_QUEUE, type ImportJobData, type NotifyJobData, type ScheduleJobData, type WebhookJobData } from './queues.js';
 
 /** Subscribes this process to the import queues when it runs as a worker (ROLE=worker or all). */
 @Injectable()
@@ -17,6 +19,8 @@ export class JobWorkers implements OnApplicationBootstrap {
     private readonly boss: BossService,
     private readonly handler: ImportJobHandler,
     private readonly schedules: ScheduleRunner,
+    private readonly webhooks: WebhookSender,
+    private readonly followup: ImportFollowup,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -28,6 +32,8 @@ export class JobWorkers implements OnApplicationBootstrap {
     await this.boss.boss.work<ImportJobData>(APPLY_QUEUE, { ...polling, localConcurrency: this.env.applyConcurrency }, one((job) => this.handler.apply(job)));
     await this.boss.boss.work<ImportJobData>(DEAD_QUEUE, { ...polling, localConcurrency: 1 }, one((job) => this.handler.dead(job)));
     await this.boss.boss.work<ScheduleJobData>(SCHEDULE_QUEUE, { ...polling, localConcurrency: 4 }, async ([job]) => this.schedules.run(job));
+    await this.boss.boss.work<WebhookJobData>(WEBHOOK_QUEUE, { ...polling, localConcurrency: 4 }, async ([job]) => this.webhooks.deliver(job));
+    await this.boss.boss.work<NotifyJobData>(NOTIFY_QUEUE, { ...polling, localConcurrency: 2 }, async ([job]) => this.followup.run(job));
     this.logger.log({ preview: this.env.previewConcurrency, apply: this.env.applyConcurrency }, 'worker is taking import jobs');
   }
 }

@@ -16,6 +16,24 @@ export interface ScheduleJobData {
   scheduleId: string;
 }
 
+/** A webhook delivery: retried with backoff, each attempt recorded on the delivery. */
+export const WEBHOOK_QUEUE = 'webhook-delivery';
+export const WEBHOOK_RETRY_LIMIT = 8;
+
+export interface WebhookJobData {
+  workspaceId: string;
+  deliveryId: string;
+}
+
+/** After an import completes, fails or waits for approval: its report, invitations and recovery codes. */
+export const NOTIFY_QUEUE = 'import-notify';
+
+export interface NotifyJobData {
+  workspaceId: string;
+  importId: string;
+  event: 'import.completed' | 'import.failed' | 'import.waiting_for_approval';
+}
+
 export interface ImportJobData {
   workspaceId: string;
   importId: string;

@@ -34,6 +34,13 @@ export interface Env {
   maxDownloadBytes: number;
   /** A fetch (connect, list, download) may take this long at most. */
   downloadTimeoutSeconds: number;
+  /** The first retry of a failed webhook delivery waits this long; each next one about twice as long. */
+  webhookRetrySeconds: number;
+  /** Where e-mail goes out (smtp://user:pass@host:587 or smtps://…); unset: no e-mail is sent. */
+  smtpUrl: string | undefined;
+  smtpFrom: string;
+  /** The address people reach the API at, for links in e-mails. */
+  publicUrl: string;
   /** How often the scheduler looks for due schedules (pg-boss's cron pass). */
   cronIntervalSeconds: number;
 }
@@ -71,6 +78,10 @@ export function loadEnv(source: Source = process.env): Env {
     allowHosts: allowHosts(source),
     maxDownloadBytes: integer(source, 'ROSTERSYNC_MAX_DOWNLOAD_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
     downloadTimeoutSeconds: integer(source, 'ROSTERSYNC_DOWNLOAD_TIMEOUT_SECONDS', 600, 1, 4 * 60 * 60),
+    webhookRetrySeconds: integer(source, 'ROSTERSYNC_WEBHOOK_RETRY_SECONDS', 5, 1, 3600),
+    smtpUrl: nonEmpty(source.SMTP_URL),
+    smtpFrom: nonEmpty(source.SMTP_FROM) ?? 'rostersync <no-reply@localhost>',
+    publicUrl: (nonEmpty(source.ROSTERSYNC_PUBLIC_URL) ?? `http://localhost:${integer(source, 'PORT', 3000, 0, 65535)}`).replace(/\/$/, ''),
     cronIntervalSeconds: integer(source, 'ROSTERSYNC_CRON_INTERVAL_SECONDS', 30, 1, 60),
   };
 }

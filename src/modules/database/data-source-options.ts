@@ -4,9 +4,11 @@ import { DirectorySemantics1763900000000 } from '../../../migrations/17639000000
 import { Profiles1764000000000 } from '../../../migrations/1764000000000-profiles.js';
 import { SourcesAndSchedules1764100000000 } from '../../../migrations/1764100000000-sources-and-schedules.js';
 import { ApprovalsAndEvents1764200000000 } from '../../../migrations/1764200000000-approvals-and-events.js';
+import { Webhooks1764300000000 } from '../../../migrations/1764300000000-webhooks.js';
+import { Notifications1764400000000 } from '../../../migrations/1764400000000-notifications.js';
 
 /** Migrations in the order they run; each is reviewable SQL in migrations/. */
-export const MIGRATIONS = [InitialSchema1763800000000, DirectorySemantics1763900000000, Profiles1764000000000, SourcesAndSchedules1764100000000, ApprovalsAndEvents1764200000000];
+export const MIGRATIONS = [InitialSchema1763800000000, DirectorySemantics1763900000000, Profiles1764000000000, SourcesAndSchedules1764100000000, ApprovalsAndEvents1764200000000, Webhooks1764300000000, Notifications1764400000000];
 
 export function dataSourceOptions(url: string, poolSize = 20, idleTransactionSeconds = 60): DataSourceOptions {
   return {

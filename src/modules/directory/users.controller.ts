@@ -1,6 +1,6 @@
-import { Controller, Get, Param, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { NotFoundError } from '../http/domain-errors.js';
 import { validateInput } from '../http/validate-input.js';
 import { PageQuery } from '../imports/dto/import-requests.dto.js';
@@ -40,6 +40,15 @@ export class UsersController {
     const user = await this.users.find(principal.workspaceId, key);
     if (!user) throw new NotFoundError(`No person with externalId or email "${key}".`);
     return user;
+  }
+
+  /** The person accepted their invitation: no longer pending, so "pendingUsers" invitations skip them. */
+  @Post(':key/activate')
+  @AdminOnly()
+  @HttpCode(200)
+  async activate(@CurrentPrincipal() principal: Principal, @Param('key') key: string): Promise<UserDetail> {
+    if (!(await this.users.activate(principal.workspaceId, key))) throw new NotFoundError(`No person with externalId or email "${key}".`);
+    return (await this.users.find(principal.workspaceId, key))!;
   }
 
   @Get(':key/history')

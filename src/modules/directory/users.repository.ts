@@ -18,6 +18,10 @@ export interface UserView {
   tracked: boolean;
   managerExternalId: string | null;
   custom: Record<string, unknown>;
+  /** Invited (or not yet) and not activated through POST /v1/users/:key/activate. */
+  pending: boolean;
+  activatedAt: string | null;
+  invitedAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -37,7 +41,8 @@ export interface UserDetail extends UserView {
 const COLUMNS = `u.id, u.external_id AS "externalId", u.email, u.user_name AS "userName", u.first_name AS "firstName",
   u.last_name AS "lastName", u.display_name AS "displayName", u.title, u.department, u.location, u.language, u.phone,
   u.status, u.tracked, (SELECT m.external_id FROM users m WHERE m.workspace_id = u.workspace_id AND m.id = u.manager_id) AS "managerExternalId",
-  u.custom, u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
+  u.custom, u.activated_at IS NULL AS pending, u.activated_at AS "activatedAt", u.invited_at AS "invitedAt",
+  u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
 
 const PERSON_REF = `external_id AS "externalId", email, display_name AS "displayName"`;
 
@@ -96,6 +101,16 @@ export class UsersRepository {
    * What imports did to a person, newest first: each applied change with its import and line, and
    * group memberships added or removed. A deleted person's history is found by their key.
    */
+  /** Marks the person activated (no longer pending invitation); false when there is no such person. */
+  async activate(workspaceId: string, key: string): Promise<boolean> {
+    const rows = await this.db.query(
+      `UPDATE users SET activated_at = coalesce(activated_at, now())
+        WHERE workspace_id = $1 AND (external_id = $2 OR ($2 LIKE '%@%' AND lower(email) = lower($2))) RETURNING 1`,
+      [workspaceId, key],
+    );
+    return rows.length > 0;
+  }
+
   async history(workspaceId: string, key: string, page: number, pageSize: number): Promise<Record<string, unknown>[] | undefined> {
     const [person] = await this.db.query<{ id: string }>(
       `SELECT id FROM users WHERE workspace_id = $1 AND (external_id = $2 OR ($2 LIKE '%@%' AND lower(email) = lower($2)))

@@ -70,6 +70,11 @@ export class SourceError extends DomainError {
   }
 }
 
+/** It was there, and is no more (handed out once). */
+export class GoneError extends DomainError {
+  readonly code = 'gone';
+}
+
 /** The deployment lacks something the request needs (a secret key, say). */
 export class NotConfiguredError extends DomainError {
   readonly code = 'not_configured';

@@ -38,6 +38,12 @@ export interface ImportConfig {
   /** Create people the file has and the directory does not; when false they are reported. */
   createMissing: boolean;
   approval: ApprovalConfig;
+  /** Who gets a report when the import completes, fails or waits for approval. */
+  notify: { email: string[] };
+  /** Invitations by e-mail: to the people the import creates, and to people in the file still pending. */
+  invite: { newUsers: boolean; pendingUsers: boolean };
+  /** A one-time code for each created person without an e-mail, handed out once as a CSV. */
+  recoveryCodes: boolean;
   parsing: {
     /** Null: detected from the file. */
     delimiter: string | null;
@@ -64,7 +70,12 @@ export interface ResolvedMapping {
 }
 
 export type ConfigInput = Partial<
-  Omit<ImportConfig, 'parsing' | 'approval'> & { parsing: Partial<ImportConfig['parsing']>; approval: Partial<ImportConfig['approval']> }
+  Omit<ImportConfig, 'parsing' | 'approval' | 'notify' | 'invite'> & {
+    parsing: Partial<ImportConfig['parsing']>;
+    approval: Partial<ImportConfig['approval']>;
+    notify: Partial<ImportConfig['notify']>;
+    invite: Partial<ImportConfig['invite']>;
+  }
 >;
 
 export function normaliseConfig(input: ConfigInput = {}): ImportConfig {
@@ -84,6 +95,9 @@ export function normaliseConfig(input: ConfigInput = {}): ImportConfig {
       schemaDrift: input.approval?.schemaDrift ?? true,
       fourEyes: input.approval?.fourEyes ?? false,
     },
+    notify: { email: input.notify?.email ?? [] },
+    invite: { newUsers: input.invite?.newUsers ?? false, pendingUsers: input.invite?.pendingUsers ?? false },
+    recoveryCodes: input.recoveryCodes ?? false,
     parsing: {
       delimiter: input.parsing?.delimiter ?? null,
       encoding: input.parsing?.encoding ?? 'utf-8',

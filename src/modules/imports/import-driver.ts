@@ -7,6 +7,8 @@ import { NotFoundError } from '../http/domain-errors.js';
 import type { ImportRecord, ImportRef } from './import-record.js';
 import { ImportEventsRepository, SYSTEM_ACTOR } from './import-events.repository.js';
 import { ImportsRepository } from './imports.repository.js';
+import { NotificationOutbox } from '../notifications/notification-outbox.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.js';
 
 type Alongside = (tx: Tx, before: ImportRecord) => Promise<void>;
 
@@ -37,6 +39,8 @@ export class ImportDriver {
     private readonly imports: ImportsRepository,
     private readonly boss: BossService,
     private readonly events: ImportEventsRepository,
+    private readonly webhooks: WebhookOutbox,
+    private readonly notifications: NotificationOutbox,
   ) {}
 
   /**
@@ -64,11 +68,15 @@ export class ImportDriver {
     }
     if (alongside) await alongside(tx, before);
     if (result.state !== before.state) {
+      const actor = note?.actor ?? SYSTEM_ACTOR;
+      const after = (await this.imports.find(ref, tx))!;
+      await this.webhooks.stateChanged(tx, after, { from: before.state, to: result.state, actor });
+      await this.notifications.stateChanged(tx, after);
       await this.events.append(tx, ref, {
         type: result.state,
         fromState: before.state,
         toState: result.state,
-        actor: note?.actor ?? SYSTEM_ACTOR,
+        actor,
         comment: note?.comment ?? null,
         details: event.type === 'FAIL' ? { reason: event.reason, ...note?.details } : (note?.details ?? null),
       });

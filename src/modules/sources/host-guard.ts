@@ -1,5 +1,5 @@
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP } from 'node:net';
+import { BlockList, isIP, type LookupFunction } from 'node:net';
 import { SourceError } from '../http/domain-errors.js';
 
 /** Addresses a pull must not reach unless allowed: loopback, private, link-local, and the like. */
@@ -77,4 +77,12 @@ function isPrivate({ address, family }: Address): boolean {
     return PRIVATE.check(address, 'ipv6');
   }
   return PRIVATE.check(address, 'ipv4');
+}
+
+/** A lookup that answers with the address the guard checked, whatever the caller asks. */
+export function pinnedLookup({ address, family }: Address): LookupFunction {
+  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address, family }]);
+    else callback(null, address, family);
+  }) as LookupFunction;
 }

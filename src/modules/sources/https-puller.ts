@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
 import { SourceError } from '../http/domain-errors.js';
-import type { Address } from './host-guard.js';
+import { pinnedLookup } from './host-guard.js';
 import { limitedBytes, pullError, tooLarge } from './pull-errors.js';
 import type { Puller, PullLimits, SourceConnection } from './source-connection.js';
 import type { SourceWithSecrets } from './sources.repository.js';
@@ -70,7 +69,7 @@ export class HttpsPuller implements Puller {
     return new Promise((resolve, reject) => {
       const request = https.get(url, {
         headers,
-        lookup: pinned(address),
+        lookup: pinnedLookup(address),
         ca: source.caCertificate ? [...rootCertificates, source.caCertificate] : undefined,
         signal: limits.deadline,
         agent: false,
@@ -79,14 +78,6 @@ export class HttpsPuller implements Puller {
       request.on('error', (error) => reject(pullError(error, where, limits)));
     });
   }
-}
-
-/** A lookup that answers with the address the guard checked, whatever the caller asks. */
-function pinned({ address, family }: Address): LookupFunction {
-  return ((_host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
-    if (options?.all) callback(null, [{ address, family }]);
-    else callback(null, address, family);
-  }) as LookupFunction;
 }
 
 async function* capped(response: IncomingMessage, where: string, limits: PullLimits): AsyncIterable<Buffer> {

@@ -3,8 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Database } from '../database/database.js';
 import { pgErrorCode } from '../database/pg-error-code.js';
 import { InUseError } from '../http/domain-errors.js';
-import { SECRET_BOX } from './sources.tokens.js';
-import type { SecretBox } from './secret-box.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import { SECRET_BOX } from '../secrets/secrets.tokens.js';
 import type { Source, SourceInput, SourceSecrets } from './source-spec.js';
 
 const COLUMNS = `id, name, uri, pattern, auth, username, host_key_fingerprint AS "hostKeyFingerprint",

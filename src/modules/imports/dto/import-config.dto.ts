@@ -1,6 +1,8 @@
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
   ArrayMinSize,
+  IsEmail,
   IsArray,
   IsBoolean,
   IsIn,
@@ -72,6 +74,20 @@ export class ApprovalDto {
   fourEyes?: boolean;
 }
 
+export class NotifyDto {
+  @IsOptional() @IsArray() @ArrayMaxSize(50)
+  @IsEmail({}, { each: true, message: 'notify.email must be a list of e-mail addresses' })
+  email?: string[];
+}
+
+export class InviteDto {
+  @IsOptional() @IsBoolean()
+  newUsers?: boolean;
+
+  @IsOptional() @IsBoolean()
+  pendingUsers?: boolean;
+}
+
 export class ImportConfigDto {
   @IsOptional()
   @IsObject()
@@ -107,6 +123,15 @@ export class ImportConfigDto {
   @ValidateNested()
   @Type(() => ApprovalDto)
   approval?: ApprovalDto;
+
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => NotifyDto)
+  notify?: NotifyDto;
+
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => InviteDto)
+  invite?: InviteDto;
+
+  @IsOptional() @IsBoolean()
+  recoveryCodes?: boolean;
 }
 
 /** Parses a config from a request (a JSON string or an object) into its normalised form. */
@@ -129,7 +154,7 @@ export function parseImportConfig(input: unknown): ImportConfig {
       { field: 'mapping', message: 'each value must be a field name such as "email"' },
     ]);
   }
-  const config = normaliseConfig({ ...dto, parsing: dto.parsing ? { ...dto.parsing } : undefined, approval: dto.approval ? { ...dto.approval } : undefined });
+  const config = normaliseConfig({ ...dto, parsing: dto.parsing ? { ...dto.parsing } : undefined, approval: dto.approval ? { ...dto.approval } : undefined, notify: dto.notify ? { ...dto.notify } : undefined, invite: dto.invite ? { ...dto.invite } : undefined });
   const problems = configProblems(config);
   if (problems.length) {
     throw new ValidationError(`config is invalid: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
