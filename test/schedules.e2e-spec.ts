@@ -109,6 +109,19 @@ describe('schedules', () => {
     expect((await ws.get<{ items: Run[] }>(`/v1/schedules/${schedule}/runs`)).body.items[0]).toMatchObject({ outcome: 'skipped' });
   });
 
+  it('a scheduled import over a gate waits for approval like any other', async () => {
+    const ws = new Api(app.baseUrl, await app.createKey('schedule-gated'));
+    server.file('/gated.csv', 'externalId,email\nG1,g1@example.com\nG2,g2@example.com\n');
+    const source = (await ws.post<{ id: string }>('/v1/sources', { name: 'gated', uri: `${server.origin}/gated.csv`, caCertificate: server.certificate })).body.id;
+    const profile = (await ws.post<{ id: string }>('/v1/profiles', { name: 'gated', config: { approval: { maxCreates: 1 } } })).body.id;
+    const schedule = (await ws.post<{ id: string }>('/v1/schedules', { name: 'gated', sourceId: source, profileId: profile, cron: '0 3 * * *' })).body.id;
+    const [{ workspaceId }] = await app.db.query<{ workspaceId: string }>('SELECT workspace_id AS "workspaceId" FROM schedules WHERE id = $1', [schedule]);
+    await app.app.get(ScheduleRunner).run({ id: randomUUID(), name: SCHEDULE_QUEUE, data: { workspaceId, scheduleId: schedule }, retryCount: 0 } as unknown as Job<ScheduleJobData>);
+    const [run] = (await ws.get<{ items: Run[] }>(`/v1/schedules/${schedule}/runs`)).body.items;
+    const held = await ws.waitFor(run.importId!, (body) => body.state === 'PREVIEW_READY');
+    expect(held).toMatchObject({ status: 'Waiting for Approval', requestedBy: 'schedule: gated', approval: { required: true, reasons: [{ gate: 'maxCreates' }] } });
+  });
+
   it('checks cron, timezone, source and profile; a used source or profile cannot be deleted', async () => {
     const base = { name: 'checked', sourceId, profileId, cron: '0 2 * * *', timezone: 'Europe/Berlin' };
     expect((await api.post('/v1/schedules', { ...base, cron: 'every night' })).status).toBe(400);
