@@ -99,8 +99,28 @@ describe('approvals', () => {
     const self = await api.request(upload.body.id, 'IMPORT_PENDING');
     expect(self.status).toBe(403);
     expect((self.body as unknown as { message: string }).message).toContain('four eyes');
+    // The creator cannot switch four eyes off; a key that changed the config counts as an author too.
+    const config = { ...FULL, approval: { ...FULL.approval, fourEyes: true } };
+    expect((await api.putConfig(upload.body.id, { ...config, approval: { maxDeactivations: '10%' } })).status).toBe(400);
+    const dave = new Api(app.baseUrl, await app.createKey('approvals-four-eyes', 'dave'));
+    expect((await dave.putConfig(upload.body.id, config)).status).toBe(200);
+    await dave.request(upload.body.id, 'PREVIEW_PENDING');
+    await held(api, upload.body.id);
+    expect((await dave.request(upload.body.id, 'IMPORT_PENDING')).status).toBe(403);
     expect((await carol.request(upload.body.id, 'IMPORT_PENDING')).status).toBe(200);
     expect(await api.waitForState(upload.body.id, 'COMPLETED')).toMatchObject({ decision: { kind: 'approved', by: 'carol' } });
+  });
+
+  it('an import held after it started applying keeps its config: a new one would skip applied lines', async () => {
+    const api = await seeded('approvals-started');
+    const upload = await api.upload(people(range(1, 15)), { config: FULL });
+    await api.request(upload.body.id, 'PREVIEW_PENDING');
+    await held(api, upload.body.id);
+    // As after a partial apply, a failure, another import, and a retry whose new plan tripped a gate.
+    await app.db.query('UPDATE imports SET apply_started_at = now(), applied_line = 3 WHERE id = $1', [upload.body.id]);
+    const refused = await api.putConfig(upload.body.id, { mode: 'delta' });
+    expect(refused.status).toBe(409);
+    expect((refused.body as unknown as { message: string }).message).toContain('started applying');
   });
 
   it('a mapped column empty on every line, and headers that drifted from the profile, hold the import', async () => {

@@ -3,9 +3,11 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { MeController } from './me.controller.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
 
 @Module({
+  controllers: [MeController],
   providers: [ApiKeysRepository, ApiKeysService, WorkspacesRepository, { provide: APP_GUARD, useClass: ApiKeyGuard }],
   exports: [ApiKeysService],
 })

@@ -1,3 +1,4 @@
+import { STANDARD_FIELDS } from './user-fields.js';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
 import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.js';
@@ -37,6 +38,12 @@ export class CustomFieldsController {
   @Get()
   async list(@CurrentPrincipal() principal: Principal): Promise<{ items: CustomFieldDefinition[] }> {
     return { items: await this.fields.list(principal.workspaceId) };
+  }
+
+  /** The standard fields a column can map to, with an example value each (for mapping editors). */
+  @Get('standard')
+  standard(): { items: { name: string; example: string }[] } {
+    return { items: STANDARD_FIELDS.map(({ name, example }) => ({ name, example })) };
   }
 
   @Post()

@@ -70,6 +70,11 @@ export class SourceError extends DomainError {
   }
 }
 
+/** Not yet: it is being made (ask again shortly). */
+export class NotReadyError extends DomainError {
+  readonly code = 'not_ready';
+}
+
 /** It was there, and is no more (handed out once). */
 export class GoneError extends DomainError {
   readonly code = 'gone';

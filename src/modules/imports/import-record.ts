@@ -57,6 +57,8 @@ export interface ImportRecord extends ImportRef {
   appliedBytes: number;
   counts: OpCounts;
   applied: OpCounts;
+  /** API keys that changed the config after the import was created (four eyes refuses them too). */
+  configEditors: string[];
   /** The gates' verdict on the current plan, once planned. */
   approval: Approval | null;
   /** Who approved or rejected it, or that no one had to (auto-approved). */

@@ -5,6 +5,7 @@ import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.j
 import { NotFoundError } from '../http/domain-errors.js';
 import { validateInput } from '../http/validate-input.js';
 import { SourceImports } from '../sources/source-imports.service.js';
+import type { FileSample } from '../staging/file-sample.js';
 import { ListImportsQuery, PageQuery, PatchImportDto, PreviewQuery, PullImportDto } from './dto/import-requests.dto.js';
 import { ERRORS_CSV_HEADER, errorCsvLine } from './errors-csv.js';
 import type { ImportRef } from './import-record.js';
@@ -74,6 +75,12 @@ export class ImportsController {
   async events(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string): Promise<Record<string, unknown>> {
     await this.imports.get(ref(principal, id));
     return { items: await this.imports.events(ref(principal, id)) };
+  }
+
+  /** The stored file's dialect, columns, first rows and mapping, read with the import's config (for mapping editors). */
+  @Get(':id/sample')
+  async sample(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string): Promise<FileSample> {
+    return this.imports.sample(ref(principal, id));
   }
 
   @Get(':id/preview')

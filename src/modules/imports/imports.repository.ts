@@ -147,7 +147,8 @@ export class ImportsRepository {
   }
 
   /** A new config makes everything read and planned so far stale. */
-  async replaceConfig(tx: Tx, ref: ImportRef, config: ImportConfig): Promise<void> {
+  /** A new config: staging and plan are dropped, the decision too; `editorKey` is remembered (four eyes). */
+  async replaceConfig(tx: Tx, ref: ImportRef, config: ImportConfig, editorKey: string): Promise<void> {
     await tx.query('DELETE FROM staged_rows WHERE workspace_id = $1 AND import_id = $2', [ref.workspaceId, ref.importId]);
     await tx.query('DELETE FROM import_errors WHERE workspace_id = $1 AND import_id = $2', [ref.workspaceId, ref.importId]);
     await tx.query('DELETE FROM import_changes WHERE workspace_id = $1 AND import_id = $2', [ref.workspaceId, ref.importId]);
@@ -156,9 +157,10 @@ export class ImportsRepository {
       `UPDATE imports
           SET config = $3, phase = 'waiting', headers = NULL, delimiter = NULL, resolved_mapping = NULL,
               staged_bytes = 0, staged_lines = 0, staged_count = 0, staged_at = NULL, planned_at = NULL, planned_version = NULL,
-              counts = $4, updated_at = now()
+              counts = $4, approval = NULL, decision = NULL, updated_at = now(),
+              config_editors = CASE WHEN $5::uuid = ANY (config_editors) THEN config_editors ELSE config_editors || $5::uuid END
         WHERE workspace_id = $1 AND id = $2`,
-      [ref.workspaceId, ref.importId, config, ZERO_COUNTS],
+      [ref.workspaceId, ref.importId, config, ZERO_COUNTS, editorKey],
     );
   }
 }
@@ -198,6 +200,7 @@ function toRecord(row: Record<string, unknown>): ImportRecord {
     appliedBytes: Number(row.applied_bytes),
     counts: { ...ZERO_COUNTS, ...(row.counts as object) },
     applied: { ...ZERO_COUNTS, ...(row.applied as object) },
+    configEditors: (row.config_editors as string[]) ?? [],
     approval: (row.approval as ImportRecord['approval']) ?? null,
     decision: (row.decision as ImportRecord['decision']) ?? null,
     createdAt: iso(row.created_at)!,

@@ -13,6 +13,7 @@ import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } fro
 import { storeAsUtf8 } from '../files/file-encoding.js';
 import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
 import { ProfilesRepository } from '../profiles/profiles.repository.js';
+import { sampleFile, SAMPLE_BYTES, type FileSample } from '../staging/file-sample.js';
 import { WorkspaceSettingsRepository } from '../settings/workspace-settings.repository.js';
 import { parseWorkspaceConfig } from './dto/import-config.dto.js';
 import type { RequestableState } from './dto/import-requests.dto.js';
@@ -134,7 +135,19 @@ export class ImportsService {
   /** PUT config: allowed in DRAFT and PREVIEW_READY; the import goes back to DRAFT. */
   async replaceConfig(principal: Principal, ref: ImportRef, input: unknown): Promise<ImportRecord> {
     const config = await this.config(ref.workspaceId, input);
-    const outcome = await this.driver.send(ref, { type: 'CHANGE_CONFIG' }, (tx) => this.imports.replaceConfig(tx, ref, config), { actor: principal.keyName });
+    const outcome = await this.driver.send(
+      ref,
+      { type: 'CHANGE_CONFIG' },
+      async (tx, before) => {
+        // Lines already applied are counted by the plan's positions: a new config would skip some.
+        if (before.applyStartedAt) throw new IllegalStateError(ref.importId, before.state, 'PUT config (it has started applying)', ['PATCH state=IMPORT_PENDING', 'PATCH state=CANCELLED']);
+        if (before.config.approval.fourEyes && !config.approval.fourEyes) {
+          throw new ValidationError('config is invalid: approval.fourEyes cannot be turned off on an import that has it', [{ field: 'approval.fourEyes', message: 'keep it true, or make a new import' }]);
+        }
+        await this.imports.replaceConfig(tx, ref, config, principal.keyId);
+      },
+      { actor: principal.keyName },
+    );
     if (!outcome.result.accepted) throw this.illegal(outcome.before, 'PUT config');
     return this.get(ref);
   }
@@ -154,8 +167,8 @@ export class ImportsService {
       async (tx, before) => {
         const waiting = before.state === 'PREVIEW_READY' && before.approval?.required && before.approval.plannedAt === before.plannedAt;
         if (!waiting || state === 'PREVIEW_PENDING') return;
-        if (state === 'IMPORT_PENDING' && before.config.approval.fourEyes && before.requestedByKey === principal.keyId) {
-          throw new ForbiddenError('This import needs four eyes (approval.fourEyes): another API key than the one that created it must approve it.');
+        if (state === 'IMPORT_PENDING' && before.config.approval.fourEyes && (before.requestedByKey === principal.keyId || before.configEditors.includes(principal.keyId))) {
+          throw new ForbiddenError('This import needs four eyes (approval.fourEyes): another API key than the one that created it or changed its config must approve it.');
         }
         const kind = state === 'IMPORT_PENDING' ? 'approved' : 'rejected';
         await this.approvals.decide(tx, ref, { kind, by: actor, keyId: principal.keyId, at: new Date().toISOString(), comment, plannedAt: before.plannedAt });
@@ -165,6 +178,22 @@ export class ImportsService {
     );
     if (!outcome.result.accepted) throw this.illegal(outcome.before, `PATCH state=${state}`);
     return this.get(ref);
+  }
+
+  async sample(ref: ImportRef): Promise<FileSample> {
+    const record = await this.get(ref);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of this.files.open(ref.workspaceId, record.file.id, 0)) {
+      chunks.push(chunk);
+      size += chunk.length;
+      if (size > SAMPLE_BYTES) break;
+    }
+    const bytes = Buffer.concat(chunks);
+    // The stored copy is UTF-8 whatever the upload's encoding was.
+    const stored = { ...record.config, parsing: { ...record.config.parsing, encoding: 'utf-8' as const } };
+    const sample = await sampleFile(bytes.subarray(0, SAMPLE_BYTES), bytes.length > SAMPLE_BYTES, stored, await this.customFields.list(ref.workspaceId));
+    return { ...sample, encoding: record.config.parsing.encoding === 'auto' ? sample.encoding : record.config.parsing.encoding };
   }
 
   events(ref: ImportRef) {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Job } from 'pg-boss';
 import type { NotifyJobData } from '../../jobs/queues.js';
 import { ENV } from '../config/config.module.js';
@@ -16,6 +16,7 @@ import { invitation } from './invitation-text.js';
 import { Mailer } from './mailer.js';
 
 const BATCH = 500;
+const STATE_OF = { 'import.completed': 'COMPLETED', 'import.failed': 'FAILED', 'import.waiting_for_approval': 'PREVIEW_READY' } as const;
 /** The errors CSV attached to a report stops here (the whole file is at GET …/errors.csv). */
 const ATTACHMENT_BYTES = 5 * 1024 * 1024;
 
@@ -27,8 +28,9 @@ export function recoveryCode(): string {
   return `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8, 12)}`;
 }
 
-export function recoveryCodeHash(code: string): string {
-  return createHash('sha256').update(code.replace(/-/g, '').toUpperCase()).digest('hex');
+/** How a code is stored: keyed by the deployment's secret key and bound to its person (no offline guessing). */
+export function recoveryCodeHash(box: SecretBox, userId: string, code: string): string {
+  return box.mac('recovery-code', `${userId}:${code.replace(/-/g, '').toUpperCase()}`);
 }
 
 /**
@@ -70,20 +72,21 @@ export class ImportFollowup {
         const people = await tx.query<{ id: string }>(
           `SELECT u.id FROM import_changes c JOIN users u ON u.workspace_id = c.workspace_id AND u.id = c.user_id
             WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.op = 'create' AND u.email IS NULL AND u.recovery_code_hash IS NULL
-            LIMIT ${BATCH} FOR UPDATE OF u SKIP LOCKED`,
+            ORDER BY u.id LIMIT ${BATCH} FOR UPDATE OF u`,
           [record.workspaceId, record.importId],
         );
         for (const { id } of people) {
           const code = recoveryCode();
-          await tx.query(`UPDATE users SET recovery_code_hash = $3 WHERE workspace_id = $1 AND id = $2`, [record.workspaceId, id, recoveryCodeHash(code)]);
+          await tx.query(`UPDATE users SET recovery_code_hash = $3 WHERE workspace_id = $1 AND id = $2`, [record.workspaceId, id, recoveryCodeHash(this.box, id, code)]);
           await tx.query(`INSERT INTO recovery_codes (workspace_id, import_id, user_id, code) VALUES ($1, $2, $3, $4)`, [
             record.workspaceId, record.importId, id, this.box.seal({ code }, `recovery:${record.workspaceId}:${record.importId}:${id}`),
           ]);
         }
         return people.length;
       });
-      if (made < BATCH) return;
+      if (made < BATCH) break;
     }
+    await this.db.query('UPDATE imports SET recovery_codes_ready_at = coalesce(recovery_codes_ready_at, now()) WHERE workspace_id = $1 AND id = $2', [record.workspaceId, record.importId]);
   }
 
   private async invite(record: ImportRecord): Promise<void> {
@@ -93,29 +96,35 @@ export class ImportFollowup {
     }
     const [{ name: workspace }] = await this.db.query<{ name: string }>('SELECT name FROM workspaces WHERE id = $1', [record.workspaceId]);
     const keyColumn = record.config.key === 'email' ? 'lower(u.email)' : 'u.external_id';
-    for (;;) {
+    for (let after = '0'; ; ) {
       const people = await this.db.query<{ id: string; email: string; name: string; language: string | null }>(
         `SELECT u.id, u.email, coalesce(u.display_name, nullif(concat_ws(' ', u.first_name, u.last_name), ''), u.email) AS name, u.language
            FROM users u
-          WHERE u.workspace_id = $1 AND u.email IS NOT NULL AND u.activated_at IS NULL AND u.status = 'active'
+          WHERE u.workspace_id = $1 AND u.id > $6 AND u.email IS NOT NULL AND u.activated_at IS NULL AND u.status = 'active'
             AND (u.invited_at IS NULL OR u.invited_at < $3)
             AND (($4 AND EXISTS (SELECT 1 FROM import_changes c WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.op = 'create' AND c.user_id = u.id))
               OR ($5 AND EXISTS (SELECT 1 FROM staged_rows s WHERE s.workspace_id = $1 AND s.import_id = $2 AND s.key = ${keyColumn})))
           ORDER BY u.id LIMIT ${BATCH}`,
-        [record.workspaceId, record.importId, record.createdAt, record.config.invite.newUsers, record.config.invite.pendingUsers],
+        [record.workspaceId, record.importId, record.createdAt, record.config.invite.newUsers, record.config.invite.pendingUsers, after],
       );
       for (const person of people) {
         const message = invitation(person.language, person.name, workspace);
         await this.mailer.send({ to: person.email, subject: message.subject, text: message.text, headers: { 'Content-Language': message.language } });
         await this.db.query('UPDATE users SET invited_at = now() WHERE workspace_id = $1 AND id = $2', [record.workspaceId, person.id]);
+        after = person.id;
       }
       if (people.length < BATCH) return;
     }
   }
 
   private async report(record: ImportRecord, event: NotifyJobData['event']): Promise<void> {
+    // One report per time the import entered the state (a second hold or failure is reported too);
+    // none when it has moved on since (the report would describe another state).
+    const state = STATE_OF[event];
+    if (record.state !== state) return;
+    const occurrence = `${event}@${record.stateTimes[state]}`;
     const [{ notified }] = await this.db.query<{ notified: Record<string, string> }>('SELECT notified FROM imports WHERE workspace_id = $1 AND id = $2', [record.workspaceId, record.importId]);
-    if (notified[event]) return;
+    if (notified[occurrence]) return;
     if (!this.mailer.configured) {
       this.logger.warn({ importId: record.importId }, 'a report is asked for, but SMTP_URL is not set: none sent');
       return;
@@ -137,7 +146,7 @@ export class ImportFollowup {
     ];
     const attachments = counts.error > 0 ? [{ filename: `import-${record.importId}-errors.csv`, content: await this.errorsCsv(record), contentType: 'text/csv; charset=utf-8' }] : [];
     await this.mailer.send({ to: record.config.notify.email, subject: `rostersync: ${record.file.name} — ${status}`, text: lines.join('\n'), attachments });
-    await this.db.query(`UPDATE imports SET notified = notified || jsonb_build_object($3::text, now()) WHERE workspace_id = $1 AND id = $2`, [record.workspaceId, record.importId, event]);
+    await this.db.query(`UPDATE imports SET notified = notified || jsonb_build_object($3::text, now()) WHERE workspace_id = $1 AND id = $2`, [record.workspaceId, record.importId, occurrence]);
   }
 
   private async errorsCsv(record: ImportRecord): Promise<string> {

@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Param, ParseUUIDPipe, Res } from '@nestjs/comm
 import type { Response } from 'express';
 import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { Database } from '../database/database.js';
-import { GoneError, NotFoundError } from '../http/domain-errors.js';
+import { GoneError, NotFoundError, NotReadyError } from '../http/domain-errors.js';
 import { errorCsvLine } from '../imports/errors-csv.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { SECRET_BOX } from '../secrets/secrets.tokens.js';
@@ -25,8 +25,8 @@ export class RecoveryCodesController {
   async download(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string, @Res() response: Response): Promise<void> {
     const ws = principal.workspaceId;
     const csv = await this.db.transaction(async (tx) => {
-      const [record] = await tx.query<{ state: string; recoveryCodes: boolean; takenAt: Date | null }>(
-        `SELECT state, coalesce((config->>'recoveryCodes')::boolean, false) AS "recoveryCodes", recovery_codes_taken_at AS "takenAt"
+      const [record] = await tx.query<{ state: string; recoveryCodes: boolean; takenAt: Date | null; readyAt: Date | null }>(
+        `SELECT state, coalesce((config->>'recoveryCodes')::boolean, false) AS "recoveryCodes", recovery_codes_taken_at AS "takenAt", recovery_codes_ready_at AS "readyAt"
            FROM imports WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
         [ws, id],
       );
@@ -34,6 +34,7 @@ export class RecoveryCodesController {
       if (record.takenAt) throw new GoneError(`The recovery codes of this import were downloaded at ${record.takenAt.toISOString()}; they are handed out once.`);
       if (!record.recoveryCodes) throw new NotFoundError('This import was not asked to make recovery codes (config recoveryCodes).');
       if (record.state !== 'COMPLETED') throw new NotFoundError(`The import is ${record.state}: its recovery codes are made once it completes.`);
+      if (!record.readyAt) throw new NotReadyError('The recovery codes are being made: ask again in a few seconds.');
       const codes = await tx.query<{ userId: string; code: string; externalId: string | null; displayName: string | null; firstName: string | null; lastName: string | null }>(
         `SELECT r.user_id AS "userId", r.code, u.external_id AS "externalId", u.display_name AS "displayName", u.first_name AS "firstName", u.last_name AS "lastName"
            FROM recovery_codes r JOIN users u ON u.workspace_id = r.workspace_id AND u.id = r.user_id

@@ -121,7 +121,8 @@ export class ImportPipeline {
       }
       // Every plan is judged by the gates, also one made before the import was requested.
       const approval = planned.approval?.plannedAt === planned.plannedAt ? planned.approval : await this.approvals.evaluate(tx, planned);
-      if (!approval.required && !planned.decision) {
+      // No gate tripped: this plan is auto-approved (a person's decision on an earlier plan is history).
+      if (!approval.required && planned.decision?.plannedAt !== planned.plannedAt) {
         await this.approvals.decide(tx, ref, { kind: 'auto-approved', by: null, keyId: null, at: new Date().toISOString(), comment: null, plannedAt: planned.plannedAt });
         await this.events.append(tx, ref, { type: 'auto-approved', actor: SYSTEM_ACTOR, details: { counts: planned.counts } });
       }

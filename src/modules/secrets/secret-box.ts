@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { parseSecretKey, type Env } from '../config/env.js';
@@ -42,6 +42,12 @@ export class SecretBox {
     cipher.setAAD(Buffer.from(context));
     const sealed = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
     return [VERSION, iv.toString('base64url'), cipher.getAuthTag().toString('base64url'), sealed.toString('base64url')].join(':');
+  }
+
+  /** A keyed hash (HMAC-SHA256 under a key derived for `purpose`): without the secret key, a guess cannot be checked. */
+  mac(purpose: string, data: string): string {
+    const key = createHmac('sha256', this.requireKey()).update(`rostersync:${purpose}`).digest();
+    return createHmac('sha256', key).update(data).digest('hex');
   }
 
   open<T>(sealed: string, context: string): T {

@@ -112,7 +112,7 @@ export class SourceImports {
         });
         if (request.schedule) {
           const ref: ImportRef = { workspaceId: ws, importId: id };
-          await this.driver.sendWithin(tx, ref, { type: 'REQUEST_IMPORT' });
+          await this.driver.sendWithin(tx, ref, { type: 'REQUEST_IMPORT' }, undefined, { actor: request.requestedBy });
           await request.schedule.onCreated(tx, id, download.file);
         }
         return id;

@@ -60,19 +60,23 @@ export class WebhookSender {
     if (outcome === 'failed') this.logger.warn({ workspaceId, deliveryId, error }, 'webhook delivery failed for good');
   }
 
+  /** The receiver's status; the whole attempt (lookup, connect, answer) has TIMEOUT_MS. */
   private async post(url: string, body: string, headers: Record<string, string>): Promise<number> {
     const target = new URL(url);
-    const address = await this.guard.resolve(target.hostname);
+    const deadline = AbortSignal.timeout(TIMEOUT_MS);
+    const late = new Promise<never>((_, reject) => deadline.addEventListener('abort', () => reject(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)), { once: true }));
+    late.catch(() => undefined);
+    const address = await Promise.race([this.guard.resolve(target.hostname), late]);
     const client = target.protocol === 'https:' ? https : http;
-    return new Promise((resolve, reject) => {
-      const request = client.request(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: pinnedLookup(address), agent: false, timeout: TIMEOUT_MS });
+    const answer = new Promise<number>((resolve, reject) => {
+      const request = client.request(target, { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, lookup: pinnedLookup(address), agent: false, signal: deadline });
       request.on('response', (response) => {
         response.destroy();
         resolve(response.statusCode ?? 0);
       });
-      request.on('timeout', () => request.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
       request.on('error', reject);
       request.end(body);
     });
+    return Promise.race([answer, late]);
   }
 }

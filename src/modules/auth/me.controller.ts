@@ -1,0 +1,11 @@
+import { Controller, Get } from '@nestjs/common';
+import { CurrentPrincipal, type Principal } from './principal.js';
+
+/** Who the API key is: its workspace, its name and its role (what a console shows and allows). */
+@Controller('v1/me')
+export class MeController {
+  @Get()
+  me(@CurrentPrincipal() principal: Principal): Record<string, unknown> {
+    return { workspace: { id: principal.workspaceId, name: principal.workspaceName }, key: { name: principal.keyName, role: principal.role } };
+  }
+}
