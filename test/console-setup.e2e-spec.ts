@@ -88,5 +88,20 @@ describe('admin console: directory and setup', () => {
     expect(await next.textContent()).toMatch(/02:30 \(Asia\/Tokyo\)$/);
     await accessible();
     await screenshot(page, 'schedules');
+
+    // Edited: another time; the next runs follow.
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel(/^Cron/).fill('15 6 * * 1');
+    await page.getByRole('button', { name: 'Save every night' }).click();
+    await page.getByRole('cell', { name: '15 6 * * 1 (Asia/Tokyo)' }).waitFor();
+    expect(await page.locator('ul.next-runs li').first().textContent()).toMatch(/06:15 \(Asia\/Tokyo\)$/);
+
+    // New import from the saved source, with the saved profile.
+    await page.getByRole('link', { name: 'New import' }).click();
+    await page.getByRole('button', { name: 'Sync now and preview' }).click();
+    // The profile made above is a full snapshot with a 10% deactivation gate: S1 alone would deactivate both people.
+    await page.locator('#status', { hasText: 'Waiting for Approval' }).waitFor();
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('export.csv');
+    await page.getByText('2 people would be deactivated').waitFor();
   });
 });

@@ -32,6 +32,7 @@ describe('admin console', () => {
   it('upload, fix a mapping, preview with a field diff and an error line, import, and watch it complete', async () => {
     const key = await app.createKey('console', 'alice');
     const api = new Api(app.baseUrl, key);
+    await api.post('/v1/fields', { key: 'costCenter', label: 'Cost center', type: 'string' });
     const seed = await api.upload('externalId,email,department\nC1,ada@example.com,Research\nC2,bob@example.com,Sales\n');
     await api.request(seed.body.id, 'IMPORT_PENDING');
     await api.waitForState(seed.body.id, 'COMPLETED');
@@ -59,6 +60,8 @@ describe('admin console', () => {
     // "Staff No" is no common name for the key: map it by hand.
     await page.getByLabel('Staff No').selectOption('externalId');
     expect(await page.getByLabel('Mail').inputValue()).toBe('email');
+    // Custom fields are offered too.
+    expect(await page.getByLabel('Department').locator('option', { hasText: 'Cost center (custom)' }).count()).toBe(1);
     await accessible(page);
     await screenshot(page, 'new-import');
     await page.getByRole('button', { name: 'Create preview' }).click();

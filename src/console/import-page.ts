@@ -52,7 +52,8 @@ export const importPage: Page = (context, main, [id]) => {
     drawHeader(item, header);
     if (item.state !== shownState) {
       shownState = item.state;
-      drawActions(context, item, actions);
+      // After an action the next poll draws the new state (no page reload).
+      drawActions(context, item, actions, () => (shownState = ''));
       drawCards(item, cards);
       if (['PREVIEW_READY', 'COMPLETED', 'IMPORTING', 'IMPORT_PENDING'].includes(item.state)) await showTab(selected);
     }
@@ -72,12 +73,13 @@ function drawHeader(item: ImportView, header: HTMLElement): void {
   );
 }
 
-function drawActions(context: Context, item: ImportView, actions: HTMLElement): void {
+function drawActions(context: Context, item: ImportView, actions: HTMLElement, done: () => void): void {
   const problem = h('div', { role: 'alert' });
   const act = (state: string, comment?: string) => async (): Promise<void> => {
     try {
       await context.api.send('PATCH', `/v1/imports/${item.id}`, { state, ...(comment !== undefined ? { comment } : {}) });
-      location.reload();
+      for (const button of actions.querySelectorAll('button')) button.disabled = true;
+      done();
     } catch (error) {
       replace(problem, h('p', { class: 'notice error' }, error instanceof ApiError ? error.message : String(error)));
     }

@@ -19,7 +19,9 @@ export const newImportPage: Page = (context, main) => {
     input,
   );
   const work = h('div');
-  replace(main, h('h1', {}, 'New import'), drop, status, work);
+  const fromSource = h('div');
+  replace(main, h('h1', {}, 'New import'), drop, fromSource, status, work);
+  void sourcePicker(context, fromSource);
 
   const take = (file: File | undefined): void => {
     if (file) void upload(context, file, status, work);
@@ -36,6 +38,37 @@ export const newImportPage: Page = (context, main) => {
     take(event.dataTransfer?.files[0]);
   });
 };
+
+/** Or take the file from a saved source now, with a saved profile's config. */
+async function sourcePicker(context: Context, target: HTMLElement): Promise<void> {
+  const [sources, profiles] = await Promise.all([
+    context.api.get<{ items: { id: string; name: string }[] }>('/v1/sources'),
+    context.api.get<{ items: { id: string; name: string }[] }>('/v1/profiles'),
+  ]);
+  if (!sources.items.length || !profiles.items.length) return;
+  const source = h('select', { id: 'sync-source' }, sources.items.map((s) => h('option', { value: s.id }, s.name)));
+  const profile = h('select', { id: 'sync-profile' }, profiles.items.map((p) => h('option', { value: p.id }, p.name)));
+  const problem = h('div', { role: 'alert' });
+  const sync = async (): Promise<void> => {
+    replace(problem);
+    try {
+      const created = await context.api.send<ImportView>('POST', `/v1/sources/${source.value}/sync`, { profileId: profile.value });
+      await context.api.send('PATCH', `/v1/imports/${created.id}`, { state: 'PREVIEW_PENDING' });
+      context.go(`#/imports/${created.id}`);
+    } catch (error) {
+      replace(problem, h('p', { class: 'notice error' }, (error as Error).message));
+    }
+  };
+  replace(target,
+    h('h2', {}, 'Or pull it from a source'),
+    h('div', { class: 'row' },
+      h('div', { class: 'field' }, h('label', { for: 'sync-source' }, 'Source'), source),
+      h('div', { class: 'field' }, h('label', { for: 'sync-profile' }, 'Profile'), profile),
+      h('div', { class: 'field' }, h('button', { type: 'button', onclick: () => void sync() }, 'Sync now and preview')),
+    ),
+    problem,
+  );
+}
 
 async function upload(context: Context, file: File, status: HTMLElement, work: HTMLElement): Promise<void> {
   status.textContent = `Reading ${file.name}…`;
@@ -71,21 +104,25 @@ function mappingEditor(context: Context, draft: ImportView, sample: Sample, fiel
   const mode = choice('mode', 'Mode', [['delta', 'Delta: only the people in the file change'], ['full', 'Full: the file is the whole directory']]);
   const key = choice('key', 'Key', [['externalId', 'externalId'], ['email', 'email']]);
   const missing = choice('missing', 'People missing from a full file', [['deactivate', 'Deactivate'], ['delete', 'Delete'], ['ignore', 'Leave alone']]);
-  const maxDeactivations = h('input', { id: 'maxDeactivations', placeholder: 'e.g. 10% or 50', size: 12 });
+  const gates = (['maxCreates', 'maxUpdates', 'maxDeactivations', 'maxDeletions'] as const).map((gate) => ({ gate, input: h('input', { id: gate, placeholder: 'e.g. 10% or 50', size: 10 }) }));
+  const GATE_LABELS = { maxCreates: 'creates', maxUpdates: 'updates', maxDeactivations: 'deactivations', maxDeletions: 'deletions' };
   const profile = h('input', { id: 'profile', placeholder: 'optional', size: 24 });
   const problem = h('div', { role: 'alert' });
 
   const submit = async (state: 'PREVIEW_PENDING' | 'IMPORT_PENDING'): Promise<void> => {
     replace(problem);
     const mapping = Object.fromEntries(selects.filter((s) => s.select.value).map((s) => [s.column, s.select.value]));
-    const limit = maxDeactivations.value.trim();
+    const approval = Object.fromEntries(gates.filter((g) => g.input.value.trim()).map((g) => {
+      const limit = g.input.value.trim();
+      return [g.gate, /%$/.test(limit) ? limit : Number(limit)];
+    }));
     const config = {
       mapping,
       key: key.value,
       mode: mode.value,
       missing: missing.value,
       parsing: { delimiter: sample.delimiter, header: sample.header, encoding: 'utf-8', ...(sample.header ? {} : { columns: sample.columns }) },
-      ...(limit ? { approval: { maxDeactivations: /%$/.test(limit) ? limit : Number(limit) } } : {}),
+      ...(Object.keys(approval).length ? { approval } : {}),
     };
     try {
       await context.api.send('PUT', `/v1/imports/${draft.id}/config`, config);
@@ -119,8 +156,10 @@ function mappingEditor(context: Context, draft: ImportView, sample: Sample, fiel
     h('h2', {}, 'Options'),
     h('div', { class: 'row' },
       field(mode), field(key), field(missing),
-      h('div', { class: 'field' }, h('label', { for: 'maxDeactivations' }, 'Wait for approval above (deactivations)'), maxDeactivations),
       h('div', { class: 'field' }, h('label', { for: 'profile' }, 'Save as profile'), profile),
+    ),
+    h('fieldset', {}, h('legend', {}, 'Wait for approval above this many (a number, or a % of active people)'),
+      h('div', { class: 'row' }, gates.map((g) => h('div', { class: 'field' }, h('label', { for: g.gate }, GATE_LABELS[g.gate]), g.input))),
     ),
     problem,
     h('div', { class: 'row' },

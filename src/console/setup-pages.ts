@@ -199,6 +199,9 @@ export const schedulesPage: Page = (context, main) => {
   const profile = h('select', { id: 'schedule-profile' });
   const [cronField, cron] = input('schedule-cron', 'Cron (minute hour day month weekday)', { value: '0 2 * * *' });
   const [zoneField, timezone] = input('schedule-timezone', 'Timezone', { value: Intl.DateTimeFormat().resolvedOptions().timeZone, list: 'zones' });
+  const enabled = h('input', { id: 'schedule-enabled', type: 'checkbox', checked: true });
+  const submitLabel = h('span', {}, 'Add schedule');
+  let editing: string | null = null;
   const zones = h('datalist', { id: 'zones' }, (Intl as unknown as { supportedValuesOf(kind: string): string[] }).supportedValuesOf('timeZone').map((z) => h('option', { value: z })));
   const load = async (): Promise<void> => {
     const [schedules, sources, profiles] = await Promise.all([
@@ -216,6 +219,12 @@ export const schedulesPage: Page = (context, main) => {
         h('td', {}, h('ul', { class: 'next-runs' }, s.nextRuns.slice(0, 3).map((at) => h('li', {}, inZone(at, s.timezone))))),
         h('td', {}, s.lastRun ? [`${s.lastRun.outcome}, ${when(s.lastRun.startedAt)}`, s.lastRun.importId ? [' ', h('a', { href: `#/imports/${s.lastRun.importId}` }, 'import')] : ''] : 'never'),
         h('td', {}, context.admin && [
+          h('button', { type: 'button', onclick: () => {
+            editing = s.id;
+            submitLabel.textContent = `Save ${s.name}`;
+            name.value = s.name; source.value = s.sourceId; profile.value = s.profileId; cron.value = s.cron; timezone.value = s.timezone; enabled.checked = s.enabled;
+            name.focus();
+          } }, 'Edit'),
           h('button', { type: 'button', onclick: () => void context.api.send('PUT', `/v1/schedules/${s.id}`, { name: s.name, sourceId: s.sourceId, profileId: s.profileId, cron: s.cron, timezone: s.timezone, enabled: !s.enabled }).then(load, (error) => showProblem(problem, error)) }, s.enabled ? 'Disable' : 'Enable'),
           h('button', { type: 'button', class: 'danger', onclick: () => void context.api.send('DELETE', `/v1/schedules/${s.id}`).then(load, (error) => showProblem(problem, error)) }, 'Delete'),
         ]),
@@ -226,7 +235,10 @@ export const schedulesPage: Page = (context, main) => {
     event.preventDefault();
     replace(problem);
     try {
-      await context.api.send('POST', '/v1/schedules', { name: name.value, sourceId: source.value, profileId: profile.value, cron: cron.value, timezone: timezone.value });
+      const body = { name: name.value, sourceId: source.value, profileId: profile.value, cron: cron.value, timezone: timezone.value, enabled: enabled.checked };
+      await context.api.send(editing ? 'PUT' : 'POST', editing ? `/v1/schedules/${editing}` : '/v1/schedules', body);
+      editing = null;
+      submitLabel.textContent = 'Add schedule';
       name.value = '';
       await load();
     } catch (error) {
@@ -235,13 +247,14 @@ export const schedulesPage: Page = (context, main) => {
   };
   replace(main, h('h1', {}, 'Schedules'), list, zones,
     context.admin && h('form', { onsubmit: (event: Event) => void save(event) },
-      h('h2', {}, 'Add a schedule'),
+      h('h2', {}, 'Add or edit a schedule'),
       h('div', { class: 'row' }, nameField,
         h('div', { class: 'field' }, h('label', { for: 'schedule-source' }, 'Source'), source),
         h('div', { class: 'field' }, h('label', { for: 'schedule-profile' }, 'Profile'), profile),
-        cronField, zoneField),
+        cronField, zoneField,
+        h('div', { class: 'field' }, h('label', { for: 'schedule-enabled' }, 'Enabled'), enabled)),
       problem,
-      h('button', { type: 'submit', class: 'primary' }, 'Add schedule'),
+      h('button', { type: 'submit', class: 'primary' }, submitLabel),
     ),
   );
   void load();
