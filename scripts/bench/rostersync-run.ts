@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, openAsBlob } from 'node:fs';
+import { createWriteStream, openAsBlob, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,10 +35,19 @@ export async function startRostersync(databaseUrl: string, port: number, env: Re
   };
 }
 
+/** The Node flags `npm start` gives the app (package.json's start script), so the benchmark runs what users run. */
+const START_FLAGS = (() => {
+  const scripts = (JSON.parse(readFileSync(path.resolve('package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+  const command = /node((?: --[^\s]+)*) dist\/src\/main\.js/.exec(scripts.start);
+  if (!command) throw new Error('package.json start script does not run node … dist/src/main.js');
+  return command[1].split(' ').filter(Boolean);
+})();
+
 /** Each process's log is kept in bench/out/logs/<role>.log (appended), to see where the time went. */
 function launch(env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
-  // BENCH_WORKER_NODE_FLAGS, e.g. "--cpu-prof --cpu-prof-dir=bench/out/profiles", to profile the worker.
-  const flags = env.ROLE === 'worker' ? (env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [];
+  // As `npm start` runs it (its Node flags: heap sizes), plus BENCH_WORKER_NODE_FLAGS for the worker,
+  // e.g. "--cpu-prof --cpu-prof-dir=bench/out/profiles" to profile it.
+  const flags = [...START_FLAGS, ...(env.ROLE === 'worker' ? (env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [])];
   const child = spawn(process.execPath, [...flags, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(path.resolve('bench', 'out', 'logs', `${env.ROLE}.log`), { flags: 'a' });
   child.stdout!.pipe(log);

@@ -35,7 +35,7 @@ export class ParseThread {
     private readonly source: AsyncIterator<Buffer>,
   ) {
     // A small heap: the parser holds one chunk and one batch at a time.
-    this.worker = new Worker(workerScript(), { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 } });
+    this.worker = new Worker(workerScript(), { workerData: setup, resourceLimits: { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 16 } });
     this.worker.on('message', (message: FromParser) => this.onMessage(message));
     this.worker.on('error', (error) => this.fail(error));
     this.worker.on('exit', (code) => this.fail(new Error(`the parse thread exited (code ${code})`)));
