@@ -48,4 +48,29 @@ export class ApiKeysRepository {
     );
     return row.id;
   }
+
+  list(workspaceId: string): Promise<KeyView[]> {
+    return this.db.query<KeyView>(
+      `SELECT id, name, role, key_prefix AS prefix, created_at AS "createdAt", last_used_at AS "lastUsedAt", revoked_at AS "revokedAt"
+         FROM api_keys WHERE workspace_id = $1 ORDER BY created_at`,
+      [workspaceId],
+    );
+  }
+
+  /** False when there is no such key, or it was revoked already. */
+  async revoke(workspaceId: string, id: string): Promise<boolean> {
+    const rows = await this.db.query(`UPDATE api_keys SET revoked_at = now() WHERE workspace_id = $1 AND id = $2 AND revoked_at IS NULL RETURNING 1`, [workspaceId, id]);
+    return rows.length > 0;
+  }
+}
+
+/** A key as an admin sees it: never its secret, only the prefix that helps recognise it. */
+export interface KeyView {
+  id: string;
+  name: string;
+  role: KeyRole;
+  prefix: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
 }

@@ -3,11 +3,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { ApiKeyGuard } from './api-key.guard.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { KeysController } from './keys.controller.js';
 import { MeController } from './me.controller.js';
 import { WorkspacesRepository } from './workspaces.repository.js';
 
 @Module({
-  controllers: [MeController],
+  controllers: [MeController, KeysController],
   providers: [ApiKeysRepository, ApiKeysService, WorkspacesRepository, { provide: APP_GUARD, useClass: ApiKeyGuard }],
   exports: [ApiKeysService],
 })
