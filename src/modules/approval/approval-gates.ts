@@ -1,4 +1,4 @@
-import type { OpCounts } from '../imports/import-record.js';
+import type { ImportRecord, OpCounts } from '../imports/import-record.js';
 import type { ApprovalConfig, CountGate, GateLimit } from '../imports/import-config.js';
 
 /** One reason an import waits for a person: which gate, and what it saw. */
@@ -71,4 +71,21 @@ function describeDrift(before: string[], now: string[]): string | null {
   if (removed.length) parts.push(`removed ${removed.map((c) => `"${c}"`).join(', ')}`);
   if (!parts.length && before.join('\u0000') !== now.join('\u0000')) parts.push('the same columns in another order');
   return parts.length ? parts.join('; ') : null;
+}
+
+type ApprovalFacts = Pick<ImportRecord, 'state' | 'approval' | 'decision' | 'plannedAt'>;
+
+/** The gates tripped on the current plan (a verdict on an earlier plan does not count). */
+export function gatesTripped(record: ApprovalFacts): boolean {
+  return !!record.approval?.required && record.approval.plannedAt === record.plannedAt;
+}
+
+/** A person approved the current plan. */
+export function approvedCurrentPlan(record: ApprovalFacts): boolean {
+  return record.decision?.kind === 'approved' && record.decision.plannedAt === record.plannedAt;
+}
+
+/** Held in PREVIEW_READY until a person approves or rejects it. */
+export function awaitsApproval(record: ApprovalFacts): boolean {
+  return record.state === 'PREVIEW_READY' && gatesTripped(record) && !approvedCurrentPlan(record);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import { corpus } from '../../../test/support/corpora.js';
-import { errorCsvLine } from './errors-csv.js';
+import { csvLine } from './errors-csv.js';
 
 interface FormulaCase {
   description: string;
@@ -19,7 +19,7 @@ describe('errors.csv cells against spreadsheet formula injection (Papa Parse esc
 
   it.each(CASES.map((c) => [c.description, c] as const))('%s', (_, c) => {
     const header = Object.keys(c.input[0]);
-    const lines = [header, ...c.input.map((row) => header.map((column) => row[column]))].map(errorCsvLine);
+    const lines = [header, ...c.input.map((row) => header.map((column) => row[column]))].map(csvLine);
     expect(lines.join('')).toBe(c.expected + '\r\n');
   });
 });

@@ -1,3 +1,4 @@
+import { awaitsApproval } from '../approval/approval-gates.js';
 import type { ImportRecord } from './import-record.js';
 
 /**
@@ -13,7 +14,7 @@ export function statusLabel(record: Pick<ImportRecord, 'state' | 'approval' | 'd
     case 'CREATING_PREVIEW':
       return 'File Processing';
     case 'PREVIEW_READY':
-      return record.approval?.required && record.approval.plannedAt === record.plannedAt ? 'Waiting for Approval' : 'Preview Ready';
+      return awaitsApproval(record) ? 'Waiting for Approval' : 'Preview Ready';
     case 'IMPORT_PENDING':
     case 'IMPORTING':
       if (decision?.kind === 'approved') return `Approved by ${decision.by}`;

@@ -1,3 +1,4 @@
+import { gatesTripped } from '../approval/approval-gates.js';
 import { statusLabel } from './import-status.js';
 import type { ImportRecord } from './import-record.js';
 
@@ -24,7 +25,7 @@ export function importView(record: ImportRecord): Record<string, unknown> {
     failureReason: record.state === 'FAILED' ? record.failureReason : null,
     approval: record.approval && {
       // The gates' verdict on the current plan; the status says whether it still waits.
-      required: record.approval.required && record.approval.plannedAt === record.plannedAt,
+      required: gatesTripped(record),
       reasons: record.approval.reasons,
     },
     decision: record.decision && { kind: record.decision.kind, by: record.decision.by, at: record.decision.at, comment: record.decision.comment },

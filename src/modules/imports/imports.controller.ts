@@ -7,7 +7,7 @@ import { validateInput } from '../http/validate-input.js';
 import { SourceImports } from '../sources/source-imports.service.js';
 import type { FileSample } from '../staging/file-sample.js';
 import { ListImportsQuery, PageQuery, PatchImportDto, PreviewQuery, PullImportDto } from './dto/import-requests.dto.js';
-import { ERRORS_CSV_HEADER, errorCsvLine } from './errors-csv.js';
+import { ERRORS_CSV_HEADER, csvLine } from './errors-csv.js';
 import type { ImportRef } from './import-record.js';
 import { importView } from './import-view.js';
 import { ImportsService } from './imports.service.js';
@@ -120,7 +120,7 @@ export class ImportsController {
       response.write(ERRORS_CSV_HEADER);
       for (let page = 1; ; page++) {
         const rows = await this.preview.errors(record, page, 1000);
-        if (rows.length && !response.write(rows.map(errorCsvLine).join(''))) await once(response, 'drain');
+        if (rows.length && !response.write(rows.map(csvLine).join(''))) await once(response, 'drain');
         if (rows.length < 1000) break;
       }
       response.end();

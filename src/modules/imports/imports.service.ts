@@ -13,11 +13,12 @@ import { ForbiddenError, IllegalStateError, NotFoundError, ValidationError } fro
 import { storeAsUtf8 } from '../files/file-encoding.js';
 import { CustomFieldsRepository } from '../directory/custom-fields.repository.js';
 import { ProfilesRepository } from '../profiles/profiles.repository.js';
-import { sampleFile, SAMPLE_BYTES, type FileSample } from '../staging/file-sample.js';
+import { sampleStream, type FileSample } from '../staging/file-sample.js';
 import { WorkspaceSettingsRepository } from '../settings/workspace-settings.repository.js';
 import { parseWorkspaceConfig } from './dto/import-config.dto.js';
 import type { RequestableState } from './dto/import-requests.dto.js';
 import type { ImportConfig } from './import-config.js';
+import { awaitsApproval } from '../approval/approval-gates.js';
 import { ApprovalRepository } from '../approval/approval.repository.js';
 import { ImportDriver } from './import-driver.js';
 import { ImportEventsRepository } from './import-events.repository.js';
@@ -165,8 +166,7 @@ export class ImportsService {
       ref,
       EVENT_FOR_STATE[state],
       async (tx, before) => {
-        const waiting = before.state === 'PREVIEW_READY' && before.approval?.required && before.approval.plannedAt === before.plannedAt;
-        if (!waiting || state === 'PREVIEW_PENDING') return;
+        if (!awaitsApproval(before) || state === 'PREVIEW_PENDING') return;
         if (state === 'IMPORT_PENDING' && before.config.approval.fourEyes && (before.requestedByKey === principal.keyId || before.configEditors.includes(principal.keyId))) {
           throw new ForbiddenError('This import needs four eyes (approval.fourEyes): another API key than the one that created it or changed its config must approve it.');
         }
@@ -182,17 +182,9 @@ export class ImportsService {
 
   async sample(ref: ImportRef): Promise<FileSample> {
     const record = await this.get(ref);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of this.files.open(ref.workspaceId, record.file.id, 0)) {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size > SAMPLE_BYTES) break;
-    }
-    const bytes = Buffer.concat(chunks);
     // The stored copy is UTF-8 whatever the upload's encoding was.
     const stored = { ...record.config, parsing: { ...record.config.parsing, encoding: 'utf-8' as const } };
-    const sample = await sampleFile(bytes.subarray(0, SAMPLE_BYTES), bytes.length > SAMPLE_BYTES, stored, await this.customFields.list(ref.workspaceId));
+    const sample = await sampleStream(this.files.open(ref.workspaceId, record.file.id, 0), stored, await this.customFields.list(ref.workspaceId));
     return { ...sample, encoding: record.config.parsing.encoding === 'auto' ? sample.encoding : record.config.parsing.encoding };
   }
 

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { Database } from '../database/database.js';
 import { GoneError, NotFoundError, NotReadyError } from '../http/domain-errors.js';
-import { errorCsvLine } from '../imports/errors-csv.js';
+import { csvLine } from '../imports/errors-csv.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import { SECRET_BOX } from '../secrets/secrets.tokens.js';
 
@@ -45,9 +45,9 @@ export class RecoveryCodesController {
       await tx.query('UPDATE imports SET recovery_codes_taken_at = now() WHERE workspace_id = $1 AND id = $2', [ws, id]);
       const lines = codes.map((row) => {
         const { code } = this.box.open<{ code: string }>(row.code, `recovery:${ws}:${id}:${row.userId}`);
-        return errorCsvLine([row.externalId ?? '', row.displayName ?? '', row.firstName ?? '', row.lastName ?? '', code]);
+        return csvLine([row.externalId ?? '', row.displayName ?? '', row.firstName ?? '', row.lastName ?? '', code]);
       });
-      return errorCsvLine(['externalId', 'displayName', 'firstName', 'lastName', 'recoveryCode']) + lines.join('');
+      return csvLine(['externalId', 'displayName', 'firstName', 'lastName', 'recoveryCode']) + lines.join('');
     });
     response.status(200).type('text/csv; charset=utf-8');
     response.setHeader('Content-Disposition', `attachment; filename="import-${id}-recovery-codes.csv"`);

@@ -4,7 +4,7 @@ import type { Env } from '../config/env.js';
 import { ASYNC_COMMIT, Database, type Tx } from '../database/database.js';
 import { pgErrorCode } from '../database/pg-error-code.js';
 import { ApplierRepository, type ApplyPass } from '../applying/applier.repository.js';
-import type { Approval } from '../approval/approval-gates.js';
+import { approvedCurrentPlan, type Approval } from '../approval/approval-gates.js';
 import { ApprovalRepository } from '../approval/approval.repository.js';
 import { ImportDriver } from '../imports/import-driver.js';
 import { ImportEventsRepository, SYSTEM_ACTOR } from '../imports/import-events.repository.js';
@@ -72,7 +72,7 @@ export class ImportPipeline {
     await this.guard(ref, async () => {
       await this.timed(ref, 'staged', () => this.stager.stage(ref, ['IMPORTING'], attempt.id, attempt.stopping));
       const approval = await this.timed(ref, 'plan bound', () => this.bindPlan(ref, attempt.id));
-      if (approval.required && !approved(approval, (await this.imports.find(ref))!)) {
+      if (approval.required && !approvedCurrentPlan((await this.imports.find(ref))!)) {
         // Over a gate, and no one approved this plan: it waits for a person in PREVIEW_READY.
         await this.driver.send(ref, { type: 'HOLD_FOR_APPROVAL' }, async (tx) => {
           await this.fence(tx, ref, 'IMPORTING', attempt.id);
@@ -126,7 +126,7 @@ export class ImportPipeline {
         await this.approvals.decide(tx, ref, { kind: 'auto-approved', by: null, keyId: null, at: new Date().toISOString(), comment: null, plannedAt: planned.plannedAt });
         await this.events.append(tx, ref, { type: 'auto-approved', actor: SYSTEM_ACTOR, details: { counts: planned.counts } });
       }
-      if (!current.applyStartedAt && !(approval.required && !approved(approval, planned))) await this.applier.markStarted(tx, ref);
+      if (!current.applyStartedAt && !(approval.required && !approvedCurrentPlan(planned))) await this.applier.markStarted(tx, ref);
       return approval;
     });
   }
@@ -193,11 +193,6 @@ export class ImportPipeline {
       throw error;
     }
   }
-}
-
-/** A person approved exactly the plan the gates judged. */
-function approved(approval: Approval, record: ImportRecord): boolean {
-  return record.decision?.kind === 'approved' && record.decision.plannedAt === approval.plannedAt;
 }
 
 /** SQLSTATEs that the same data will always raise again: retrying cannot help. */

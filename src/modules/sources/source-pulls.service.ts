@@ -9,7 +9,7 @@ import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
 import type { CustomFieldDefinition } from '../directory/custom-field-types.js';
 import type { ImportConfig } from '../imports/import-config.js';
-import { sampleFile, SAMPLE_BYTES, type FileSample } from '../staging/file-sample.js';
+import { sampleStream, type FileSample } from '../staging/file-sample.js';
 import { HostGuard } from './host-guard.js';
 import { HttpsPuller } from './https-puller.js';
 import { SftpPuller } from './sftp-puller.js';
@@ -65,21 +65,7 @@ export class SourcePulls {
 
   /** The file the source would give now, its dialect and its first rows. */
   async test(source: SourceWithSecrets, config: ImportConfig | undefined, customFields: readonly CustomFieldDefinition[]): Promise<{ file: RemoteFile; sample: FileSample }> {
-    return this.connected(source, async (connection) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
-      for await (const chunk of connection.read()) {
-        chunks.push(chunk);
-        size += chunk.length;
-        if (size >= SAMPLE_BYTES) {
-          truncated = true;
-          break;
-        }
-      }
-      const bytes = Buffer.concat(chunks).subarray(0, SAMPLE_BYTES);
-      return { file: connection.file, sample: await sampleFile(bytes, truncated || size > SAMPLE_BYTES, config, customFields) };
-    });
+    return this.connected(source, async (connection) => ({ file: connection.file, sample: await sampleStream(connection.read(), config, customFields) }));
   }
 
   /**

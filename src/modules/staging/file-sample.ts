@@ -32,6 +32,18 @@ export function sampleFile(bytes: Buffer, truncated: boolean, input?: ImportConf
   return sample(bytes, truncated, input ?? normaliseConfig({ parsing: { encoding: 'auto' } }), input === undefined, customFields);
 }
 
+/** Samples the start of a byte stream: reads at most one chunk past SAMPLE_BYTES, then stops it. */
+export async function sampleStream(chunks: AsyncIterable<Buffer>, input?: ImportConfig, customFields: readonly CustomFieldDefinition[] = []): Promise<FileSample> {
+  const read: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of chunks) {
+    read.push(chunk);
+    size += chunk.length;
+    if (size > SAMPLE_BYTES) break;
+  }
+  return sampleFile(Buffer.concat(read).subarray(0, SAMPLE_BYTES), size > SAMPLE_BYTES, input, customFields);
+}
+
 async function sample(bytes: Buffer, truncated: boolean, config: ImportConfig, guessHeader: boolean, customFields: readonly CustomFieldDefinition[]): Promise<FileSample> {
   // A cut sample ends at its last line break, so no character or row is cut in two.
   const end = truncated ? Math.max(bytes.lastIndexOf(0x0a), 0) : bytes.length;

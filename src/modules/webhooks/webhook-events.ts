@@ -1,3 +1,4 @@
+import { awaitsApproval } from '../approval/approval-gates.js';
 import type { ImportRecord } from '../imports/import-record.js';
 
 /** What a webhook can subscribe to; `*` is all of them. */
@@ -9,7 +10,6 @@ export function eventsFor(after: Pick<ImportRecord, 'state' | 'approval' | 'plan
   const events: WebhookEvent[] = ['import.state_changed'];
   if (after.state === 'COMPLETED') events.push('import.completed');
   if (after.state === 'FAILED') events.push('import.failed');
-  const waiting = after.state === 'PREVIEW_READY' && after.approval?.required && after.approval.plannedAt === after.plannedAt;
-  if (waiting && !(after.decision?.kind === 'approved' && after.decision.plannedAt === after.plannedAt)) events.push('import.waiting_for_approval');
+  if (awaitsApproval(after)) events.push('import.waiting_for_approval');
   return events;
 }
