@@ -35,20 +35,41 @@ export class Database {
     }
   }
 
-  async transaction<T>(work: (tx: Tx) => Promise<T>, isolation?: 'REPEATABLE READ' | 'SERIALIZABLE'): Promise<T> {
+  async transaction<T>(work: (tx: Tx) => Promise<T>, isolation?: Isolation): Promise<T> {
+    return this.session((session) => session.transaction(work, isolation));
+  }
+
+  /**
+   * One connection for several transactions: what a session keeps (temporary tables) lives from
+   * one transaction to the next, and no transaction has to stay open for the whole of the work.
+   */
+  async session<T>(work: (session: Session) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     try {
-      await runner.startTransaction(isolation);
-      const result = await work(wrap(runner));
-      await runner.commitTransaction();
-      return result;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
+      return await work({ transaction: (inner, isolation) => inTransaction(runner, inner, isolation) });
     } finally {
       await runner.release();
     }
+  }
+}
+
+export type Isolation = 'REPEATABLE READ' | 'SERIALIZABLE';
+
+/** A connection held for a while: transactions on it run one after the other. */
+export interface Session {
+  transaction<T>(work: (tx: Tx) => Promise<T>, isolation?: Isolation): Promise<T>;
+}
+
+async function inTransaction<T>(runner: QueryRunner, work: (tx: Tx) => Promise<T>, isolation?: Isolation): Promise<T> {
+  await runner.startTransaction(isolation);
+  try {
+    const result = await work(wrap(runner));
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    throw error;
   }
 }
 

@@ -49,14 +49,18 @@ export class ImportPipeline {
     await this.guard(ref, async () => {
       await this.timed(ref, 'staged', () => this.stager.stage(ref, ['CREATING_PREVIEW'], attempt.id, attempt.stopping));
       await this.timed(ref, 'settled', () => this.planner.settle());
-      const approval = await this.timed(ref, 'planned', () =>
-        this.db.transaction(async (tx) => {
-          await this.imports.claim(tx, ref, ['CREATING_PREVIEW'], attempt.id);
-          const current = (await this.imports.find(ref, tx))!;
-          await this.planner.plan(tx, ref, { config: current.config, mapping: current.resolvedMapping! });
-          return this.approvals.evaluate(tx, (await this.imports.find(ref, tx))!);
-        }, 'REPEATABLE READ'),
-      );
+      const current = (await this.imports.find(ref))!;
+      const approval = await this.timed(ref, 'planned', async () => {
+        let judged: Approval | undefined;
+        await this.planner.plan(ref, { config: current.config, mapping: current.resolvedMapping! }, {
+          fence: async (tx) => {
+            if (attempt.stopping()) throw new WorkerStopping();
+            await this.imports.claim(tx, ref, ['CREATING_PREVIEW'], attempt.id);
+          },
+          planned: async (tx) => { judged = await this.approvals.evaluate(tx, (await this.imports.find(ref, tx))!); },
+        });
+        return judged!;
+      });
       await this.driver.send(ref, { type: 'PREVIEW_FINISHED' }, async (tx) => {
         await this.fence(tx, ref, 'CREATING_PREVIEW', attempt.id);
         if (approval.required) await this.events.append(tx, ref, { type: 'approval-required', actor: SYSTEM_ACTOR, details: { reasons: approval.reasons } });
@@ -71,7 +75,7 @@ export class ImportPipeline {
     await this.imports.takeOver(ref, attempt.id);
     await this.guard(ref, async () => {
       await this.timed(ref, 'staged', () => this.stager.stage(ref, ['IMPORTING'], attempt.id, attempt.stopping));
-      const approval = await this.timed(ref, 'plan bound', () => this.bindPlan(ref, attempt.id));
+      const approval = await this.timed(ref, 'plan bound', () => this.bindPlan(ref, attempt));
       if (approval.required && !approvedCurrentPlan((await this.imports.find(ref))!)) {
         // Over a gate, and no one approved this plan: it waits for a person in PREVIEW_READY.
         await this.driver.send(ref, { type: 'HOLD_FOR_APPROVAL' }, async (tx) => {
@@ -99,26 +103,29 @@ export class ImportPipeline {
    * Applies of a workspace run one at a time, so nothing changes the directory between this check
    * and the batches that follow.
    */
-  private async bindPlan(ref: ImportRef, attempt: string): Promise<Approval> {
+  private async bindPlan(ref: ImportRef, attempt: Attempt): Promise<Approval> {
     const before = (await this.imports.find(ref))!;
+    // Between the plan's steps too, a worker asked to stop stops (the next attempt plans again).
+    const fence = async (tx: Tx): Promise<void> => {
+      if (attempt.stopping()) throw new WorkerStopping();
+      await this.imports.claim(tx, ref, ['IMPORTING'], attempt.id);
+    };
     if (!before.plannedAt || before.plannedVersion !== (await this.db.transaction((tx) => this.applier.directoryVersion(tx, ref.workspaceId)))) {
       await this.planner.settle();
-    }
-    return this.db.transaction(async (tx) => {
-      await this.imports.claim(tx, ref, ['IMPORTING'], attempt);
-      const current = (await this.imports.find(ref, tx))!;
-      const version = await this.applier.directoryVersion(tx, ref.workspaceId);
-      let planned = current;
-      if (!current.plannedAt || current.plannedVersion !== version) {
-        // A retry that resumes mid-apply plans again too: what is left is compared with the
-        // directory as it is now, and applying goes on after the last applied line.
-        const counts = await this.planner.plan(tx, ref, { config: current.config, mapping: current.resolvedMapping!, appliedSeq: current.appliedLine });
-        if (current.plannedAt) {
+      // A retry that resumes mid-apply plans again too: what is left is compared with the
+      // directory as it is now, and applying goes on after the last applied line.
+      await this.planner.plan(ref, { config: before.config, mapping: before.resolvedMapping!, appliedSeq: before.appliedLine }, {
+        fence,
+        planned: async (tx, counts) => {
+          if (!before.plannedAt) return;
           this.logger.log({ ...ref }, 'the directory changed since the plan: planning again');
           await this.events.append(tx, ref, { type: 'plan-recomputed', actor: SYSTEM_ACTOR, details: { reason: 'another import changed the directory since the plan was made', counts } });
-        }
-        planned = (await this.imports.find(ref, tx))!;
-      }
+        },
+      });
+    }
+    return this.db.transaction(async (tx) => {
+      await fence(tx);
+      const planned = (await this.imports.find(ref, tx))!;
       // Every plan is judged by the gates, also one made before the import was requested.
       const approval = planned.approval?.plannedAt === planned.plannedAt ? planned.approval : await this.approvals.evaluate(tx, planned);
       // No gate tripped: this plan is auto-approved (a person's decision on an earlier plan is history).
@@ -126,7 +133,7 @@ export class ImportPipeline {
         await this.approvals.decide(tx, ref, { kind: 'auto-approved', by: null, keyId: null, at: new Date().toISOString(), comment: null, plannedAt: planned.plannedAt });
         await this.events.append(tx, ref, { type: 'auto-approved', actor: SYSTEM_ACTOR, details: { counts: planned.counts } });
       }
-      if (!current.applyStartedAt && !(approval.required && !approvedCurrentPlan(planned))) await this.applier.markStarted(tx, ref);
+      if (!planned.applyStartedAt && !(approval.required && !approvedCurrentPlan(planned))) await this.applier.markStarted(tx, ref);
       return approval;
     });
   }

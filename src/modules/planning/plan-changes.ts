@@ -23,7 +23,7 @@ export function candidates({ config, mapping }: ChangesInput): string {
   const fields = mappedFields(mapping);
   const withManager = mapping.some((m) => m.field === 'managerExternalId');
   return `
-    CREATE TEMP TABLE plan_candidates ON COMMIT DROP AS
+    CREATE TEMP TABLE plan_candidates AS
     SELECT s.line, u.id AS user_id, u.id IS NULL AS created,
            (u.id IS NULL OR s.email IS DISTINCT FROM u.email) AS email_changed,
            (u.id IS NULL OR s.external_id IS DISTINCT FROM u.external_id) AS external_id_changed,

@@ -59,9 +59,9 @@ export function repeatedKeys({ config, mapping }: CheckInput, planAgain: boolean
     });
   const keyColumn = columnOf(mapping, config.key);
   return [
-    `CREATE TEMP TABLE plan_dup_keys ON COMMIT DROP AS
+    `CREATE TEMP TABLE plan_dup_keys AS
        SELECT key, min(line) AS first_line FROM staged_rows s WHERE ${STAGED} GROUP BY key HAVING count(*) > 1`,
-    `CREATE TEMP TABLE plan_repeats ON COMMIT DROP AS
+    `CREATE TEMP TABLE plan_repeats AS
        SELECT s.line, d.first_line, ROW(${differs}) IS DISTINCT FROM ROW(${first}) AS conflicting,
               CASE ${column.join(' ') || 'WHEN false THEN NULL'} ELSE ${keyColumn} END AS column_name
          FROM plan_dup_keys d
@@ -180,7 +180,7 @@ export function managers({ mapping }: CheckInput): string[] {
          AND NOT EXISTS (SELECT 1 FROM users m WHERE m.workspace_id = $1 AND m.external_id = s.manager_key)`, false),
     // The management graph once the import is applied: the file's links, and the directory's for
     // everyone else. The directory has no cycle, so every cycle holds a link this file changes.
-    `CREATE TEMP TABLE plan_edges ON COMMIT DROP AS
+    `CREATE TEMP TABLE plan_edges AS
        SELECT s.external_id AS person, s.manager_key AS manager, s.line, s.manager_key IS DISTINCT FROM m.external_id AS changed
          FROM staged_rows s
          LEFT JOIN users u ON u.workspace_id = $1 AND u.external_id = s.external_id

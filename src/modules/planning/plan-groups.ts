@@ -13,7 +13,7 @@ export function groupChanges(key: KeyField): string[] {
   return [
     // Who the file puts in which group: people on lines that apply (their first line, for repeats),
     // by their id in the directory or the id the plan gave them.
-    `CREATE TEMP TABLE plan_members ON COMMIT DROP AS
+    `CREATE TEMP TABLE plan_members AS
        SELECT s.group_name AS name, coalesce(u.id, c.user_id) AS user_id, min(s.key) AS key, min(s.line) AS line
          FROM staged_rows s
          LEFT JOIN users u ON u.workspace_id = $1 AND ${keyJoin(key)}

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database, type Tx } from '../database/database.js';
+import { Database, type Session, type Tx } from '../database/database.js';
 import type { ImportConfig, MappedColumn } from '../imports/import-config.js';
 import { ZERO_COUNTS, type ImportRef, type OpCounts } from '../imports/import-record.js';
 import { candidates, fileChanges, missingPeople } from './plan-changes.js';
@@ -30,11 +30,28 @@ async function run(tx: Tx, sql: string, params: (string | number)[]): Promise<vo
 /** Per plan (two run at most per worker by default): enough for the key hashes of 1M lines. */
 const PLAN_WORK_MEM = '128MB';
 
+/** The plan's working tables: they live in its session, from one step to the next. */
+const WORKING_TABLES = ['plan_dup_keys', 'plan_repeats', 'plan_candidates', 'plan_edges', 'plan_members'];
+
+/** What the caller does in the plan's transactions: fence each on the attempt that owns the import, and act on the result. */
+export interface PlanHooks {
+  /** Runs first in every step's transaction; throws when this attempt no longer owns the import. */
+  fence(tx: Tx): Promise<void>;
+  /** Runs in the transaction that records the plan (with its counts). */
+  planned?(tx: Tx, counts: OpCounts): Promise<void>;
+}
+
 /**
  * Plan: a set-based diff of the staged rows against the directory. Lines that cannot apply become
  * errors; people the import creates, changes, deactivates or deletes go to import_changes with
  * each changed field as {from, to} (and their id, given now to the people it creates); group
  * changes go to import_group_changes. The directory is never loaded into memory.
+ *
+ * Each step is its own transaction (a few seconds at 1M lines), so no transaction stays open for
+ * the whole plan; the plan counts as made only when its last step records it. A plan cut short
+ * is made again from the start. The directory version is read at the start: if another import
+ * changes the directory while the plan is made, the plan is stale and is made again before it
+ * applies.
  */
 @Injectable()
 export class PlannerRepository {
@@ -49,47 +66,72 @@ export class PlannerRepository {
     await this.db.query('VACUUM (ANALYZE) staged_rows, users');
   }
 
-  async plan(tx: Tx, ref: ImportRef, input: PlanInput): Promise<OpCounts> {
+  async plan(ref: ImportRef, input: PlanInput, hooks: PlanHooks): Promise<OpCounts> {
+    return this.db.session(async (session) => {
+      try {
+        return await this.steps(session, ref, input, hooks);
+      } finally {
+        await session.transaction((tx) => dropWorkingTables(tx)).catch(() => undefined);
+      }
+    });
+  }
+
+  private async steps(session: Session, ref: ImportRef, input: PlanInput, hooks: PlanHooks): Promise<OpCounts> {
     const applied = input.appliedSeq ?? 0;
-    const params = [ref.workspaceId, ref.importId];
-    // Hash aggregates over a million keys fit in memory instead of spilling to disk; parallel
-    // workers would each build the same hash table again (measured: 9 s → 2 s per check at 1M).
-    await tx.query(`SET LOCAL work_mem = '${PLAN_WORK_MEM}'`);
-    await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
-    await tx.query(`UPDATE imports SET phase = 'planning', updated_at = now() WHERE workspace_id = $1 AND id = $2`, params);
-    await tx.query(`DELETE FROM import_errors WHERE workspace_id = $1 AND import_id = $2 AND source = 'plan'`, params);
-    await tx.query(`DELETE FROM import_changes WHERE workspace_id = $1 AND import_id = $2 AND seq > $3`, [...params, applied]);
-    await tx.query(`DELETE FROM import_group_changes WHERE workspace_id = $1 AND import_id = $2`, params);
+    const params: (string | number)[] = [ref.workspaceId, ref.importId];
+    const step = <T>(work: (tx: Tx) => Promise<T>): Promise<T> =>
+      session.transaction(async (tx) => {
+        await hooks.fence(tx);
+        // Hash aggregates over a million keys fit in memory instead of spilling to disk; parallel
+        // workers would each build the same hash table again (measured: 9 s → 2 s per check at 1M).
+        await tx.query(`SET LOCAL work_mem = '${PLAN_WORK_MEM}'`);
+        await tx.query('SET LOCAL max_parallel_workers_per_gather = 0');
+        return work(tx);
+      }, 'REPEATABLE READ');
+    const runAll = (sqls: string[], values = params) => step(async (tx) => { for (const sql of sqls) await run(tx, sql, values); });
+
+    const { version, planned } = await step(async (tx) => {
+      await dropWorkingTables(tx);
+      // A plan made before (or one cut short) may have marked repeated lines: the new one forgets them.
+      const [row] = await tx.query<{ planned: boolean; version: string }>(
+        `SELECT i.planned_at IS NOT NULL OR i.phase = 'planning' AS planned, w.directory_version AS version
+           FROM imports i JOIN workspaces w ON w.id = i.workspace_id WHERE i.workspace_id = $1 AND i.id = $2`,
+        params,
+      );
+      await tx.query(`UPDATE imports SET phase = 'planning', updated_at = now() WHERE workspace_id = $1 AND id = $2`, params);
+      await tx.query(`DELETE FROM import_errors WHERE workspace_id = $1 AND import_id = $2 AND source = 'plan'`, params);
+      await tx.query(`DELETE FROM import_changes WHERE workspace_id = $1 AND import_id = $2 AND seq > $3`, [...params, applied]);
+      await tx.query(`DELETE FROM import_group_changes WHERE workspace_id = $1 AND import_id = $2`, params);
+      return { version: Number(row.version), planned: row.planned };
+    });
     // An empty file has no columns to map, and nothing to compare.
     const comparing = input.mapping.some((m) => m.field === input.config.key);
     if (comparing) {
       const checks = { config: input.config, mapping: input.mapping };
-      const [{ sequence }] = await tx.query<{ sequence: string }>(`SELECT pg_get_serial_sequence('users', 'id') AS sequence`);
+      const [{ sequence }] = await this.db.query<{ sequence: string }>(`SELECT pg_get_serial_sequence('users', 'id') AS sequence`);
       const changes = { ...checks, idSequence: literal(sequence) };
-      const [{ planned }] = await tx.query<{ planned: boolean }>('SELECT planned_at IS NOT NULL AS planned FROM imports WHERE workspace_id = $1 AND id = $2', params);
-      for (const sql of repeatedKeys(checks, planned)) await run(tx, sql, params);
-      await run(tx, candidates(changes), [...params, applied]);
-      await tx.query('ANALYZE plan_candidates');
-      for (const sql of [...otherIdentifier(checks), ...unknownPeople(checks), ...displayNames(checks), ...managers(checks)]) {
-        await run(tx, sql, params);
+      await runAll(repeatedKeys(checks, planned));
+      await runAll([candidates(changes), 'ANALYZE plan_candidates'], [...params, applied]);
+      for (const sqls of [otherIdentifier(checks), unknownPeople(checks), displayNames(checks), managers(checks)]) {
+        if (sqls.length) await runAll(sqls);
       }
-      await run(tx, fileChanges(changes), [...params, applied]);
+      await runAll([fileChanges(changes)], [...params, applied]);
       const missing = missingPeople(changes);
-      if (missing) await run(tx, missing, [...params, applied]);
-      if (input.mapping.some((m) => m.field === 'group')) {
-        for (const sql of groupChanges(input.config.key)) await run(tx, sql, params);
-      }
-      await tx.query('ANALYZE import_changes');
+      if (missing) await runAll([missing], [...params, applied]);
+      if (input.mapping.some((m) => m.field === 'group')) await runAll(groupChanges(input.config.key));
     }
-    const counts = await this.count(tx, ref, comparing);
-    await tx.query(
-      `UPDATE imports
-          SET counts = $3, planned_at = now(), phase = 'waiting', updated_at = now(), linked_seq = 0, grouped_seq = 0,
-              planned_version = (SELECT directory_version FROM workspaces WHERE id = $1)
-        WHERE workspace_id = $1 AND id = $2`,
-      [...params, counts],
-    );
-    return counts;
+    return step(async (tx) => {
+      if (comparing) await tx.query('ANALYZE import_changes');
+      const counts = await this.count(tx, ref, comparing);
+      await tx.query(
+        `UPDATE imports
+            SET counts = $3, planned_at = now(), phase = 'waiting', updated_at = now(), linked_seq = 0, grouped_seq = 0, planned_version = $4
+          WHERE workspace_id = $1 AND id = $2`,
+        [...params, counts, version],
+      );
+      await hooks.planned?.(tx, counts);
+      return counts;
+    });
   }
 
   /** People are counted once however many lines (groups) they are on. */
@@ -117,4 +159,8 @@ export class PlannerRepository {
       error: Number(row.error_lines),
     };
   }
+}
+
+async function dropWorkingTables(tx: Tx): Promise<void> {
+  await tx.query(`DROP TABLE IF EXISTS ${WORKING_TABLES.join(', ')}`);
 }
