@@ -8,7 +8,7 @@ import type { Env } from './modules/config/env.js';
 import { DatabaseModule } from './modules/database/database.module.js';
 import { DirectoryModule } from './modules/directory/directory.module.js';
 import { DomainErrorFilter } from './modules/http/domain-error.filter.js';
-import { HealthController } from './modules/http/health.controller.js';
+import { HealthModule } from './modules/health/health.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
 import { SchedulesModule } from './modules/schedules/schedules.module.js';
@@ -23,7 +23,7 @@ import { ConsoleModule } from './modules/console/console.module.js';
 @Module({})
 export class AppModule {
   static forRole(env: Env, databaseUrl: string): DynamicModule {
-    const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule, WebhooksModule, NotificationsModule, ConsoleModule];
+    const api: Type[] = env.role === 'worker' ? [] : [HealthModule, ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule, WebhooksModule, NotificationsModule, ConsoleModule];
     const workers: Type[] = env.role === 'api' ? [] : [WorkersModule];
     return {
       module: AppModule,
@@ -32,7 +32,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: env.logLevel,
-            autoLogging: { ignore: (req) => req.url === '/health' },
+            autoLogging: { ignore: (req) => /^\/health(\/|$|\?)/.test(req.url ?? '') },
             redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
           },
         }),
@@ -43,7 +43,6 @@ export class AppModule {
         ...api,
         ...workers,
       ],
-      controllers: env.role === 'worker' ? [] : [HealthController],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }
