@@ -10,6 +10,7 @@ import { DirectoryModule } from './modules/directory/directory.module.js';
 import { DomainErrorFilter } from './modules/http/domain-error.filter.js';
 import { HealthModule } from './modules/health/health.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
 import { SchedulesModule } from './modules/schedules/schedules.module.js';
 import { SecretsModule } from './modules/secrets/secrets.module.js';
@@ -32,7 +33,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: env.logLevel,
-            autoLogging: { ignore: (req) => /^\/health(\/|$|\?)/.test(req.url ?? '') },
+            autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|$|\?)/.test(req.url ?? '') },
             redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
           },
         }),
@@ -40,6 +41,8 @@ export class AppModule {
         QueueModule,
         SecretsModule,
         AuthModule,
+        // Every role: workers count their work through it.
+        MetricsModule.forRole(env.role),
         ...api,
         ...workers,
       ],

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { PgBoss, type Db, type Queue } from 'pg-boss';
+import { PgBoss, type Db, type Queue, type QueueResult } from 'pg-boss';
 import { ENV } from '../modules/config/config.module.js';
 import type { Env } from '../modules/config/env.js';
 import { DATABASE_URL } from '../modules/database/database.module.js';
@@ -13,6 +13,7 @@ import {
   SCHEDULE_QUEUE,
   SCHEDULE_RETRY_LIMIT,
   NOTIFY_QUEUE,
+  QUEUES,
   WEBHOOK_QUEUE,
   WEBHOOK_RETRY_LIMIT,
   type NotifyJobData,
@@ -82,6 +83,11 @@ export class BossService implements OnModuleInit, OnApplicationShutdown {
   /** The queues this process has a live pg-boss worker on (none with ROLE=api). */
   workedQueues(): Set<string> {
     return new Set(this.boss.getWipData().filter((worker) => worker.state === 'active').map((worker) => worker.name));
+  }
+
+  /** Each queue's jobs by state, as pg-boss's monitor last counted them (one cheap query, no job-table scan). */
+  async queueCounts(): Promise<QueueResult[]> {
+    return this.boss.getQueues([...QUEUES]);
   }
 
   /** Enqueues inside the caller's transaction: the job exists only if the transaction commits. */
