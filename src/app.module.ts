@@ -24,7 +24,7 @@ import { ConsoleModule } from './modules/console/console.module.js';
 @Module({})
 export class AppModule {
   static forRole(env: Env, databaseUrl: string): DynamicModule {
-    const api: Type[] = env.role === 'worker' ? [] : [HealthModule, ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule, WebhooksModule, NotificationsModule, ConsoleModule];
+    const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule, WebhooksModule, NotificationsModule, ConsoleModule];
     const workers: Type[] = env.role === 'api' ? [] : [WorkersModule];
     return {
       module: AppModule,
@@ -41,7 +41,8 @@ export class AppModule {
         QueueModule,
         SecretsModule,
         AuthModule,
-        // Every role: workers count their work through it.
+        // Every role: workers count their work through Metrics, and serve both on METRICS_PORT when it is set.
+        HealthModule,
         MetricsModule.forRole(env.role),
         ...api,
         ...workers,

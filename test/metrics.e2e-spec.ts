@@ -10,6 +10,7 @@ import { employeesCsv } from './support/employee-csv.js';
 import { parseExposition, samplesOf, valueOf, type Exposition } from './support/prometheus-text.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 import { until } from './support/until.js';
+import { startWorkerProcess, type WorkerProcess } from './support/worker-process.js';
 
 async function scrape(baseUrl: string, token?: string): Promise<Exposition> {
   const response = await fetch(`${baseUrl}/metrics`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
@@ -112,17 +113,20 @@ describe('metrics', () => {
     });
   });
 
-  describe('a process that only serves the API (ROLE=api, METRICS_TOKEN)', () => {
+  describe('the API (ROLE=api, METRICS_TOKEN) and a worker process serving METRICS_PORT', () => {
     const TOKEN = 'scrape-token-0123456789';
     const ROWS = 5;
     let app: TestApp;
     let api: Api;
+    let worker: WorkerProcess | undefined;
+    let importId: string;
 
     beforeAll(async () => {
       app = await startTestApp({ env: { ROLE: 'api', METRICS_TOKEN: TOKEN } });
       api = new Api(app.baseUrl, await app.createKey('split'));
     });
     afterAll(async () => {
+      await worker?.kill('SIGTERM');
       await app?.close();
     });
 
@@ -135,7 +139,8 @@ describe('metrics', () => {
 
     it('reads queue depth and failed jobs from pg-boss: a preview waiting for a worker, a job failed for good', async () => {
       const upload = await api.upload(employeesCsv(ROWS));
-      await api.request(upload.body.id, 'PREVIEW_PENDING');
+      importId = upload.body.id;
+      await api.request(importId, 'PREVIEW_PENDING');
       const waiting = await until(() => scrape(app.baseUrl, TOKEN), (m) => valueOf(m, 'rostersync_queue_depth', { queue: PREVIEW_QUEUE }) === 1);
       expect(valueOf(waiting, 'rostersync_imports', { state: 'PREVIEW_PENDING' })).toBe(1);
 
@@ -146,6 +151,29 @@ describe('metrics', () => {
       await boss.fail(WEBHOOK_QUEUE, job.id);
       const failed = await until(() => scrape(app.baseUrl, TOKEN), (m) => valueOf(m, 'rostersync_queue_failed_jobs', { queue: WEBHOOK_QUEUE }) === 1);
       expect(valueOf(failed, 'rostersync_queue_failed_jobs', { queue: PREVIEW_QUEUE })).toBe(0);
+    });
+
+    it('the worker counts the rows and phases it worked on its own port; the API, which did none of the work, the import state', async () => {
+      worker = await startWorkerProcess(app.db.url, { METRICS_PORT: '0', HOST: '127.0.0.1' });
+      const url = /"metrics":"(http:\/\/[^"]+)\/metrics"/.exec(await until(async () => worker!.output(), (output) => output.includes('"metrics":"')))![1];
+      await api.waitForState(importId, 'PREVIEW_READY');
+      await api.request(importId, 'IMPORT_PENDING');
+      await api.waitForState(importId, 'COMPLETED');
+
+      const own = await scrape(url);
+      expect(valueOf(own, 'rostersync_rows_staged_total')).toBe(ROWS);
+      expect(valueOf(own, 'rostersync_rows_applied_total', { op: 'create' })).toBe(ROWS);
+      // The preview stages and plans; the apply finds the file staged (a run that had nothing to do is observed too).
+      expect(['staged', 'settled', 'planned', 'plan bound', 'applied'].map((phase) => phaseCount(own, phase))).toEqual([2, 1, 1, 1, 1]);
+      expect(own.types.has('rostersync_imports')).toBe(false);
+      expect(own.types.has('rostersync_queue_depth')).toBe(false);
+      expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+      expect((await fetch(`${url}/v1/imports`)).status).toBe(404);
+
+      const central = await until(() => scrape(app.baseUrl, TOKEN), (m) => valueOf(m, 'rostersync_queue_depth', { queue: PREVIEW_QUEUE }) === 0);
+      expect(valueOf(central, 'rostersync_imports', { state: 'COMPLETED' })).toBe(1);
+      expect(valueOf(central, 'rostersync_rows_staged_total')).toBe(0);
+      expect(samplesOf(central, 'rostersync_import_phase_seconds_count')).toEqual([]);
     });
   });
 });

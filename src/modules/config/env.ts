@@ -45,6 +45,8 @@ export interface Env {
   cronIntervalSeconds: number;
   /** When set, GET /metrics answers only `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  /** ROLE=worker only: serve /health/* and /metrics on this port (workers serve no HTTP otherwise). */
+  metricsPort: number | undefined;
 }
 
 export class EnvError extends Error {}
@@ -86,6 +88,7 @@ export function loadEnv(source: Source = process.env): Env {
     publicUrl: (nonEmpty(source.ROSTERSYNC_PUBLIC_URL) ?? `http://localhost:${integer(source, 'PORT', 3000, 0, 65535)}`).replace(/\/$/, ''),
     cronIntervalSeconds: integer(source, 'ROSTERSYNC_CRON_INTERVAL_SECONDS', 30, 1, 60),
     metricsToken: metricsToken(source),
+    metricsPort: nonEmpty(source.METRICS_PORT) === undefined ? undefined : integer(source, 'METRICS_PORT', 0, 0, 65535),
   };
 }
 
