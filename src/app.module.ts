@@ -8,8 +8,9 @@ import type { Env } from './modules/config/env.js';
 import { DatabaseModule } from './modules/database/database.module.js';
 import { DirectoryModule } from './modules/directory/directory.module.js';
 import { DomainErrorFilter } from './modules/http/domain-error.filter.js';
-import { HealthController } from './modules/http/health.controller.js';
+import { HealthModule } from './modules/health/health.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
+import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
 import { SchedulesModule } from './modules/schedules/schedules.module.js';
 import { SecretsModule } from './modules/secrets/secrets.module.js';
@@ -32,7 +33,7 @@ export class AppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: env.logLevel,
-            autoLogging: { ignore: (req) => req.url === '/health' },
+            autoLogging: { ignore: (req) => /^\/(health|metrics)(\/|$|\?)/.test(req.url ?? '') },
             redact: ['req.headers["x-api-key"]', 'req.headers.authorization'],
           },
         }),
@@ -40,10 +41,12 @@ export class AppModule {
         QueueModule,
         SecretsModule,
         AuthModule,
+        // Every role: workers count their work through Metrics, and serve both on METRICS_PORT when it is set.
+        HealthModule,
+        MetricsModule.forRole(env.role),
         ...api,
         ...workers,
       ],
-      controllers: env.role === 'worker' ? [] : [HealthController],
       providers: [{ provide: APP_FILTER, useClass: DomainErrorFilter }],
     };
   }

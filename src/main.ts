@@ -31,8 +31,10 @@ async function main(): Promise<void> {
   }
 
   if (env.role === 'worker') {
-    await app.init();
-    boot.info({ role: env.role }, 'rostersync worker started');
+    // A worker serves no API; with METRICS_PORT it serves /health/* and /metrics there.
+    if (env.metricsPort === undefined) await app.init();
+    else await app.listen(env.metricsPort, env.host);
+    boot.info({ role: env.role, ...(env.metricsPort === undefined ? {} : { metrics: `${await app.getUrl()}/metrics` }) }, 'rostersync worker started');
   } else {
     await app.listen(env.port, env.host);
     const url = await app.getUrl();

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { PgBoss, type Db, type Queue } from 'pg-boss';
+import { PgBoss, type Db, type Queue, type QueueResult } from 'pg-boss';
 import { ENV } from '../modules/config/config.module.js';
 import type { Env } from '../modules/config/env.js';
 import { DATABASE_URL } from '../modules/database/database.module.js';
@@ -13,6 +13,7 @@ import {
   SCHEDULE_QUEUE,
   SCHEDULE_RETRY_LIMIT,
   NOTIFY_QUEUE,
+  QUEUES,
   WEBHOOK_QUEUE,
   WEBHOOK_RETRY_LIMIT,
   type NotifyJobData,
@@ -25,6 +26,7 @@ import {
 export class BossService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('jobs');
   readonly boss: PgBoss;
+  private started = false;
 
   constructor(@Inject(ENV) private readonly env: Env, @Inject(DATABASE_URL) url: string) {
     this.boss = new PgBoss({
@@ -37,6 +39,7 @@ export class BossService implements OnModuleInit, OnApplicationShutdown {
       cronMonitorIntervalSeconds: env.cronIntervalSeconds,
     });
     this.boss.on('error', (error) => this.logger.error({ err: error }, 'pg-boss error'));
+    this.boss.on('stopped', () => (this.started = false));
   }
 
   async onModuleInit(): Promise<void> {
@@ -64,10 +67,27 @@ export class BossService implements OnModuleInit, OnApplicationShutdown {
     await this.ensureQueue(NOTIFY_QUEUE, { policy: 'standard', heartbeatSeconds: this.env.jobHeartbeatSeconds, expireInSeconds: EXPIRE_SECONDS, retryLimit: 10, retryDelay: 30, retryBackoff: true, notify: true });
     // 8 attempts, 5 s doubling (pg-boss backoff, jittered): about 20 minutes before a delivery fails.
     await this.ensureQueue(WEBHOOK_QUEUE, { policy: 'standard', retryLimit: WEBHOOK_RETRY_LIMIT, retryDelay: this.env.webhookRetrySeconds, retryBackoff: true, expireInSeconds: 120, notify: true });
+    this.started = true;
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.started = false;
     await this.boss.stop({ graceful: true, timeout: 8000 });
+  }
+
+  /** Started, its queues made, and not stopping: jobs can be sent (and, in a worker, taken). */
+  get running(): boolean {
+    return this.started;
+  }
+
+  /** The queues this process has a live pg-boss worker on (none with ROLE=api). */
+  workedQueues(): Set<string> {
+    return new Set(this.boss.getWipData().filter((worker) => worker.state === 'active').map((worker) => worker.name));
+  }
+
+  /** Each queue's jobs by state, as pg-boss's monitor last counted them (one cheap query, no job-table scan). */
+  async queueCounts(): Promise<QueueResult[]> {
+    return this.boss.getQueues([...QUEUES]);
   }
 
   /** Enqueues inside the caller's transaction: the job exists only if the transaction commits. */

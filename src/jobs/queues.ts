@@ -47,3 +47,6 @@ export const RETRY_LIMIT = 60;
 export const RETRY_DELAY_SECONDS = 5;
 /** One attempt may run this long; a dead worker is noticed sooner through missed heartbeats. */
 export const EXPIRE_SECONDS = 6 * 60 * 60;
+
+/** Every queue: each process that works jobs (ROLE=worker or all) works all of them. */
+export const QUEUES: readonly string[] = [PREVIEW_QUEUE, APPLY_QUEUE, DEAD_QUEUE, SCHEDULE_QUEUE, WEBHOOK_QUEUE, NOTIFY_QUEUE];

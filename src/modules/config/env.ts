@@ -43,6 +43,10 @@ export interface Env {
   publicUrl: string;
   /** How often the scheduler looks for due schedules (pg-boss's cron pass). */
   cronIntervalSeconds: number;
+  /** When set, GET /metrics answers only `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** ROLE=worker only: serve /health/* and /metrics on this port (workers serve no HTTP otherwise). */
+  metricsPort: number | undefined;
 }
 
 export class EnvError extends Error {}
@@ -83,6 +87,8 @@ export function loadEnv(source: Source = process.env): Env {
     smtpFrom: nonEmpty(source.SMTP_FROM) ?? 'rostersync <no-reply@localhost>',
     publicUrl: (nonEmpty(source.ROSTERSYNC_PUBLIC_URL) ?? `http://localhost:${integer(source, 'PORT', 3000, 0, 65535)}`).replace(/\/$/, ''),
     cronIntervalSeconds: integer(source, 'ROSTERSYNC_CRON_INTERVAL_SECONDS', 30, 1, 60),
+    metricsToken: metricsToken(source),
+    metricsPort: nonEmpty(source.METRICS_PORT) === undefined ? undefined : integer(source, 'METRICS_PORT', 0, 0, 65535),
   };
 }
 
@@ -99,6 +105,12 @@ function allowHosts(source: Source): string[] {
     }
   }
   return entries;
+}
+
+function metricsToken(source: Source): string | undefined {
+  const token = nonEmpty(source.METRICS_TOKEN);
+  if (token !== undefined && token.length < 16) throw new EnvError('METRICS_TOKEN must be at least 16 characters long');
+  return token;
 }
 
 function secretKey(source: Source): Buffer | undefined {

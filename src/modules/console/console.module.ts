@@ -29,7 +29,7 @@ export class ConsoleModule implements NestModule {
     const serve = express.static(CONSOLE_DIR, { index: 'index.html', maxAge: 0, fallthrough: true });
     consumer
       .apply((request: Request, response: Response, next: NextFunction) => {
-        if ((request.method !== 'GET' && request.method !== 'HEAD') || /^\/(v1|health)(\/|$|\?)/.test(request.originalUrl)) return next();
+        if ((request.method !== 'GET' && request.method !== 'HEAD') || /^\/(v1|health|metrics)(\/|$|\?)/.test(request.originalUrl)) return next();
         // The router hands middleware a path relative to its mount point: serve by the whole URL.
         request.url = request.originalUrl;
         serve(request, response, next);

@@ -13,8 +13,8 @@ export class NotFoundError extends DomainError {
 
 export class UnauthenticatedError extends DomainError {
   readonly code = 'unauthenticated';
-  constructor() {
-    super('A valid API key is required: send it as "x-api-key: <key>" or "Authorization: Bearer <key>".');
+  constructor(message = 'A valid API key is required: send it as "x-api-key: <key>" or "Authorization: Bearer <key>".') {
+    super(message);
   }
 }
 

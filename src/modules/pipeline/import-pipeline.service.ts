@@ -10,6 +10,7 @@ import { ImportDriver } from '../imports/import-driver.js';
 import { ImportEventsRepository, SYSTEM_ACTOR } from '../imports/import-events.repository.js';
 import type { ImportRecord, ImportRef } from '../imports/import-record.js';
 import { ImportsRepository, type ClaimedImport } from '../imports/imports.repository.js';
+import { Metrics } from '../metrics/metrics.js';
 import { PlannerRepository } from '../planning/planner.repository.js';
 import { FatalImportError, ImportInterrupted, WorkerStopping } from '../staging/pipeline-errors.js';
 import { Stager } from '../staging/stager.service.js';
@@ -39,6 +40,7 @@ export class ImportPipeline {
     private readonly applier: ApplierRepository,
     private readonly approvals: ApprovalRepository,
     private readonly events: ImportEventsRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   /** PREVIEW_PENDING → CREATING_PREVIEW → PREVIEW_READY: stage and plan, nothing written to the directory. */
@@ -156,6 +158,7 @@ export class ImportPipeline {
         });
         if (!batch) break;
         position = batch.lastSeq;
+        if (pass === 'people') this.metrics.rowsApplied(batch.done);
         if (attempt.stopping()) throw new WorkerStopping();
       }
     }
@@ -172,6 +175,7 @@ export class ImportPipeline {
     const started = performance.now();
     const result = await work();
     const seconds = Math.round(performance.now() - started) / 1000;
+    this.metrics.phaseTook(milestone, seconds);
     this.logger.log({ workspaceId: ref.workspaceId, importId: ref.importId, seconds, ...(typeof result === 'object' ? { result } : {}) }, milestone);
     return result;
   }

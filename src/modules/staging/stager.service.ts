@@ -7,6 +7,7 @@ import { CustomFieldsRepository } from '../directory/custom-fields.repository.js
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import type { ImportRecord, ImportRef } from '../imports/import-record.js';
 import { ImportsRepository } from '../imports/imports.repository.js';
+import { Metrics } from '../metrics/metrics.js';
 import { readHeader } from './header-reader.js';
 import { ParseThread } from './parse-thread.js';
 import { FatalImportError, ImportInterrupted, WorkerStopping } from './pipeline-errors.js';
@@ -27,6 +28,7 @@ export class Stager {
     private readonly imports: ImportsRepository,
     private readonly staging: StagingRepository,
     private readonly customFields: CustomFieldsRepository,
+    private readonly metrics: Metrics,
   ) {}
 
   async stage(ref: ImportRef, running: ImportState[], attempt: string, stopping: () => boolean): Promise<void> {
@@ -77,6 +79,7 @@ export class Stager {
         await this.staging.saveCheckpoint(tx, ref, { bytes: batch.next.byte, lines: batch.next.line - 1 }, batch.rows, batch.final);
       });
       checkpoint = batch.next.byte;
+      this.metrics.rowsStaged(batch.rows);
       if (!batch.final && stopping()) throw new WorkerStopping();
     }
     this.logger.log({ ...ref, bytes: checkpoint }, 'staged');

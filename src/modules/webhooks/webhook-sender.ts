@@ -6,6 +6,7 @@ import type { Job } from 'pg-boss';
 import { WEBHOOK_RETRY_LIMIT, type WebhookJobData } from '../../jobs/queues.js';
 import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
+import { Metrics } from '../metrics/metrics.js';
 import { HostGuard, pinnedLookup } from '../sources/host-guard.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
@@ -29,6 +30,7 @@ export class WebhookSender {
   constructor(
     @Inject(ENV) env: Env,
     private readonly webhooks: WebhooksRepository,
+    private readonly metrics: Metrics,
   ) {
     this.guard = new HostGuard(env.allowHosts);
   }
@@ -56,6 +58,7 @@ export class WebhookSender {
     const last = job.retryCount >= WEBHOOK_RETRY_LIMIT;
     const outcome = error === null ? 'delivered' : last ? 'failed' : 'pending';
     await this.webhooks.recordAttempt(workspaceId, deliveryId, { at: new Date().toISOString(), status, error, ms: Math.round(performance.now() - started) }, outcome);
+    if (error !== null) this.metrics.webhookFailed(outcome === 'failed');
     if (outcome === 'pending') throw new Error(`webhook delivery ${deliveryId}: ${error}`);
     if (outcome === 'failed') this.logger.warn({ workspaceId, deliveryId, error }, 'webhook delivery failed for good');
   }
