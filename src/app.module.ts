@@ -19,12 +19,13 @@ import { SourcesModule } from './modules/sources/sources.module.js';
 import { WebhooksModule } from './modules/webhooks/webhooks.module.js';
 import { NotificationsModule } from './modules/notifications/notifications.module.js';
 import { ConsoleModule } from './modules/console/console.module.js';
+import { AuditModule } from './modules/audit/audit.module.js';
 
 /** The application for a role: the API (ROLE=api), a worker (ROLE=worker), or both (ROLE=all). */
 @Module({})
 export class AppModule {
   static forRole(env: Env, databaseUrl: string): DynamicModule {
-    const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule, WebhooksModule, NotificationsModule, ConsoleModule];
+    const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule, WebhooksModule, NotificationsModule, AuditModule, ConsoleModule];
     const workers: Type[] = env.role === 'api' ? [] : [WorkersModule];
     return {
       module: AppModule,

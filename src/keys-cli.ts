@@ -8,6 +8,7 @@ import { WorkspacesRepository } from './modules/auth/workspaces.repository.js';
 import { loadEnv } from './modules/config/env.js';
 import { dataSourceOptions } from './modules/database/data-source-options.js';
 import { Database } from './modules/database/database.js';
+import { asSystem } from './modules/database/db-scope.js';
 import { openDatabase } from './modules/database/database-url.js';
 import { migrate } from './modules/database/migrate.js';
 
@@ -31,7 +32,7 @@ async function main(argv: string[]): Promise<void> {
     await dataSource.initialize();
     const db = new Database(dataSource);
     const service = new ApiKeysService(db, new ApiKeysRepository(db), new WorkspacesRepository());
-    const created = await service.create(values.workspace, values.name, values.role as KeyRole);
+    const created = await asSystem(() => service.create(values.workspace!, values.name!, values.role as KeyRole));
     process.stdout.write(
       `${created.workspaceCreated ? `Workspace "${created.workspace}" created.\n` : ''}` +
         `API key "${created.name}" (${created.role}) for workspace "${created.workspace}", shown only this once:\n\n  ${created.key}\n\n`,

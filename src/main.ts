@@ -5,8 +5,12 @@ import pino from 'pino';
 import { AppModule } from './app.module.js';
 import { ApiKeysService } from './modules/auth/api-keys.service.js';
 import { loadEnv } from './modules/config/env.js';
+import { asSystem } from './modules/database/db-scope.js';
 import { openDatabase } from './modules/database/database-url.js';
 import { migrate } from './modules/database/migrate.js';
+
+/** SIGTERM to exit, at most. */
+const SHUTDOWN_SECONDS = 10;
 
 /** Boots rostersync: database (embedded unless DATABASE_URL), migrations, then API and/or worker. */
 async function main(): Promise<void> {
@@ -19,7 +23,7 @@ async function main(): Promise<void> {
   const app = await NestFactory.create(AppModule.forRole(env, database.url), { bufferLogs: true });
   app.useLogger(app.get(Logger));
 
-  const created = await app.get(ApiKeysService).bootstrap(env.bootstrapKey);
+  const created = await asSystem(() => app.get(ApiKeysService).bootstrap(env.bootstrapKey));
   if (created && !env.bootstrapKey) {
     // Shown once: only the hash is stored.
     process.stdout.write(
@@ -46,6 +50,12 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     boot.info({ signal }, 'shutting down');
+    // Jobs stop at their next batch or plan step, pg-boss gives them 8 s, then fails what is left so
+    // another worker retries it at once: a process that still has not closed by now is cut short.
+    setTimeout(() => {
+      boot.warn({ seconds: SHUTDOWN_SECONDS }, 'not closed in time: exiting anyway (running jobs resume from their checkpoints)');
+      process.exit(1);
+    }, SHUTDOWN_SECONDS * 1000).unref();
     await app.close();
     await database.stop();
     process.exit(0);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { inWorkspace } from '../src/modules/database/db-scope.js';
 import type { ImportConfig } from '../src/modules/imports/import-config.js';
 import { PlannerRepository } from '../src/modules/planning/planner.repository.js';
 import { Api, type ImportBody } from './support/api-client.js';
@@ -79,7 +80,9 @@ describe('a plan made in steps', () => {
     expect(JSON.stringify(expected)).toContain('DUPLICATE_KEY');
     expect(JSON.stringify(expected)).toContain('member_add');
 
-    const planner = app.app.get(PlannerRepository);
+    const planning = app.app.get(PlannerRepository);
+    // As the worker plans: in the import's workspace.
+    const planner = { plan: (...args: Parameters<PlannerRepository['plan']>) => inWorkspace(workspaceId, () => planning.plan(...args)) };
     const ref = { workspaceId, importId: previewed.id };
     const [row] = await app.db.query<{ config: ImportConfig; resolved_mapping: never }>('SELECT config, resolved_mapping FROM imports WHERE id = $1', [previewed.id]);
     const input = { config: row.config, mapping: row.resolved_mapping };

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { inWorkspace } from '../src/modules/database/db-scope.js';
 import { ImportDriver } from '../src/modules/imports/import-driver.js';
 import { Api } from './support/api-client.js';
 import { waitForProgress } from './support/chaos-tools.js';
@@ -20,7 +21,7 @@ describe('a FAILED import retried after another import changed the directory', (
     await rig.worker.kill('SIGKILL');
     // As if its retries had run out: the import fails part-way through applying.
     const ref = { workspaceId: (await rig.app.db.query<{ id: string }>("SELECT id FROM workspaces WHERE name = 'replan'"))[0].id, importId: first.id };
-    expect((await rig.app.app.get(ImportDriver).send(ref, { type: 'FAIL', reason: 'gave up (test)' })).result.state).toBe('FAILED');
+    expect((await inWorkspace(ref.workspaceId, () => rig.app.app.get(ImportDriver).send(ref, { type: 'FAIL', reason: 'gave up (test)' }))).result.state).toBe('FAILED');
     const [{ applied_line: appliedAtFailure }] = await rig.app.db.query<{ applied_line: number }>('SELECT applied_line FROM imports WHERE id = $1', [first.id]);
     expect(appliedAtFailure).toBeLessThan(PEOPLE);
 

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { inWorkspace } from '../src/modules/database/db-scope.js';
 import { BossService } from '../src/jobs/boss.service.js';
 import { randomUUID } from 'node:crypto';
 import type { Job } from 'pg-boss';
@@ -93,7 +94,9 @@ describe('schedules', () => {
     const body = { name: 'runs', sourceId: source, profileId: profile, cron: '0 3 * * *', timezone: 'UTC' };
     const schedule = (await ws.post<{ id: string }>('/v1/schedules', body)).body.id;
     const [{ workspaceId }] = await app.db.query<{ workspaceId: string }>('SELECT workspace_id AS "workspaceId" FROM schedules WHERE id = $1', [schedule]);
-    const runner = app.app.get(ScheduleRunner);
+    const scheduled = app.app.get(ScheduleRunner);
+    // As the job worker runs it: in the schedule's workspace.
+    const runner = { run: (job: Job<ScheduleJobData>) => inWorkspace(workspaceId, () => scheduled.run(job)) };
     const job = (id: string) => ({ id, name: SCHEDULE_QUEUE, data: { workspaceId, scheduleId: schedule }, retryCount: 0 }) as unknown as Job<ScheduleJobData>;
 
     // The same job twice at once (a worker thought dead while it still runs), and a second slot's job.
@@ -116,7 +119,7 @@ describe('schedules', () => {
     const profile = (await ws.post<{ id: string }>('/v1/profiles', { name: 'gated', config: { approval: { maxCreates: 1 } } })).body.id;
     const schedule = (await ws.post<{ id: string }>('/v1/schedules', { name: 'gated', sourceId: source, profileId: profile, cron: '0 3 * * *' })).body.id;
     const [{ workspaceId }] = await app.db.query<{ workspaceId: string }>('SELECT workspace_id AS "workspaceId" FROM schedules WHERE id = $1', [schedule]);
-    await app.app.get(ScheduleRunner).run({ id: randomUUID(), name: SCHEDULE_QUEUE, data: { workspaceId, scheduleId: schedule }, retryCount: 0 } as unknown as Job<ScheduleJobData>);
+    await inWorkspace(workspaceId, () => app.app.get(ScheduleRunner).run({ id: randomUUID(), name: SCHEDULE_QUEUE, data: { workspaceId, scheduleId: schedule }, retryCount: 0 } as unknown as Job<ScheduleJobData>));
     const [run] = (await ws.get<{ items: Run[] }>(`/v1/schedules/${schedule}/runs`)).body.items;
     const held = await ws.waitFor(run.importId!, (body) => body.state === 'PREVIEW_READY');
     expect(held).toMatchObject({ status: 'Waiting for Approval', requestedBy: 'schedule: gated', approval: { required: true, reasons: [{ gate: 'maxCreates' }] } });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { inWorkspace } from '../src/modules/database/db-scope.js';
 import { Database } from '../src/modules/database/database.js';
 import { ImportsRepository } from '../src/modules/imports/imports.repository.js';
 import { ImportInterrupted } from '../src/modules/staging/pipeline-errors.js';
@@ -46,14 +47,16 @@ describe('a paused worker whose job another worker took over', () => {
     const ref = { workspaceId, importId: body.id };
     const imports = rig.app.app.get(ImportsRepository);
     const db = rig.app.app.get(Database);
-    const claim = (attempt: string) => db.transaction((tx) => imports.claim(tx, ref, ['DRAFT'], attempt));
+    // As a job does: in the import's workspace.
+    const claim = (attempt: string) => inWorkspace(workspaceId, () => db.transaction((tx) => imports.claim(tx, ref, ['DRAFT'], attempt)));
+    const takeOver = (attempt: string) => inWorkspace(workspaceId, () => imports.takeOver(ref, attempt));
 
-    await imports.takeOver(ref, 'job-1/0');
+    await takeOver('job-1/0');
     await expect(claim('job-1/0')).resolves.toMatchObject({ state: 'DRAFT', stagedBytes: 0 });
-    await imports.takeOver(ref, 'job-1/1');
+    await takeOver('job-1/1');
     // Same state, same checkpoint: only the owner tells the frozen attempt from the live one.
     await expect(claim('job-1/0')).rejects.toBeInstanceOf(ImportInterrupted);
-    await expect(imports.takeOver(ref, 'job-1/0')).rejects.toBeInstanceOf(ImportInterrupted);
+    await expect(takeOver('job-1/0')).rejects.toBeInstanceOf(ImportInterrupted);
     await expect(claim('job-1/1')).resolves.toMatchObject({ state: 'DRAFT' });
   });
 });

@@ -9,6 +9,7 @@ import { WorkspacesRepository } from '../../src/modules/auth/workspaces.reposito
 import { loadEnv } from '../../src/modules/config/env.js';
 import { dataSourceOptions } from '../../src/modules/database/data-source-options.js';
 import { Database } from '../../src/modules/database/database.js';
+import { asSystem } from '../../src/modules/database/db-scope.js';
 import { openDatabase } from '../../src/modules/database/database-url.js';
 import { migrate } from '../../src/modules/database/migrate.js';
 import { GENERATOR_VERSION, writeEmployeeFile } from './employee-file.js';
@@ -149,7 +150,8 @@ async function createKey(url: string, workspace: string): Promise<string> {
   const dataSource = await new DataSource(dataSourceOptions(url, 1)).initialize();
   try {
     const db = new Database(dataSource);
-    return (await new ApiKeysService(db, new ApiKeysRepository(db), new WorkspacesRepository()).create(workspace, 'bench', 'admin')).key;
+    const service = new ApiKeysService(db, new ApiKeysRepository(db), new WorkspacesRepository());
+    return (await asSystem(() => service.create(workspace, 'bench', 'admin'))).key;
   } finally {
     await dataSource.destroy();
   }

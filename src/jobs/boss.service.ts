@@ -3,6 +3,7 @@ import { PgBoss, type Db, type Queue, type QueueResult } from 'pg-boss';
 import { ENV } from '../modules/config/config.module.js';
 import type { Env } from '../modules/config/env.js';
 import { DATABASE_URL } from '../modules/database/database.module.js';
+import { APP_ROLE } from '../../migrations/1764600000000-audit-and-isolation.js';
 import {
   DEAD_QUEUE,
   APPLY_QUEUE,
@@ -20,6 +21,9 @@ import {
   type WebhookJobData,
   type ImportJobData,
 } from './queues.js';
+
+/** Any constant: the lock under which a starting process grants the application's role pg-boss's tables. */
+const GRANT_LOCK = 7_134_201_913;
 
 /** Owns the pg-boss instance: its start, its queues and its stop. */
 @Injectable()
@@ -67,6 +71,20 @@ export class BossService implements OnModuleInit, OnApplicationShutdown {
     await this.ensureQueue(NOTIFY_QUEUE, { policy: 'standard', heartbeatSeconds: this.env.jobHeartbeatSeconds, expireInSeconds: EXPIRE_SECONDS, retryLimit: 10, retryDelay: 30, retryBackoff: true, notify: true });
     // 8 attempts, 5 s doubling (pg-boss backoff, jittered): about 20 minutes before a delivery fails.
     await this.ensureQueue(WEBHOOK_QUEUE, { policy: 'standard', retryLimit: WEBHOOK_RETRY_LIMIT, retryDelay: this.env.webhookRetrySeconds, retryBackoff: true, expireInSeconds: 120, notify: true });
+    // Jobs are enqueued in the application's transactions, which run as its role. One process at a
+    // time (concurrent GRANTs on one object can collide).
+    // Only when missing (a first start, a new queue): a GRANT waits for transactions on the tables.
+    await this.boss.getDb().executeSql(`DO $$ BEGIN
+      IF has_schema_privilege('${APP_ROLE}', 'pgboss', 'USAGE') AND NOT EXISTS (
+           SELECT 1 FROM pg_class c WHERE c.relnamespace = 'pgboss'::regnamespace AND c.relkind IN ('r', 'p') AND NOT has_table_privilege('${APP_ROLE}', c.oid, 'INSERT')) THEN
+        RETURN;
+      END IF;
+      PERFORM pg_advisory_xact_lock(${GRANT_LOCK});
+      GRANT USAGE ON SCHEMA pgboss TO ${APP_ROLE};
+      GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO ${APP_ROLE};
+      GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA pgboss TO ${APP_ROLE};
+      GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pgboss TO ${APP_ROLE};
+    END $$`);
     this.started = true;
   }
 

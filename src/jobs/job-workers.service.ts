@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import type { Job } from 'pg-boss';
 import { ENV } from '../modules/config/config.module.js';
 import type { Env } from '../modules/config/env.js';
+import { inWorkspace } from '../modules/database/db-scope.js';
 import { BossService } from './boss.service.js';
 import { ImportJobHandler } from './import-job.handler.js';
 import { ScheduleRunner } from '../modules/schedules/schedule-runner.js';
@@ -27,13 +28,14 @@ export class JobWorkers implements OnApplicationBootstrap {
     if (this.env.role === 'api') return;
     // NOTIFY only fires when a job is created, not when a key_strict_fifo key unblocks: keep polling brisk.
     const polling = { pollingIntervalSeconds: this.env.jobPollingSeconds, notifyPollingIntervalSeconds: this.env.jobPollingSeconds, batchSize: 1 };
-    const one = (handle: (job: Job<ImportJobData>) => Promise<void>) => async ([job]: Job<ImportJobData>[]) => handle(job);
+    // Every job works in its workspace's database scope (one job at a time per handler call).
+    const one = <T extends { workspaceId: string }>(handle: (job: Job<T>) => Promise<void>) => async ([job]: Job<T>[]) => inWorkspace(job.data.workspaceId, () => handle(job));
     await this.boss.boss.work<ImportJobData>(PREVIEW_QUEUE, { ...polling, localConcurrency: this.env.previewConcurrency }, one((job) => this.handler.preview(job)));
     await this.boss.boss.work<ImportJobData>(APPLY_QUEUE, { ...polling, localConcurrency: this.env.applyConcurrency }, one((job) => this.handler.apply(job)));
     await this.boss.boss.work<ImportJobData>(DEAD_QUEUE, { ...polling, localConcurrency: 1 }, one((job) => this.handler.dead(job)));
-    await this.boss.boss.work<ScheduleJobData>(SCHEDULE_QUEUE, { ...polling, localConcurrency: 4 }, async ([job]) => this.schedules.run(job));
-    await this.boss.boss.work<WebhookJobData>(WEBHOOK_QUEUE, { ...polling, localConcurrency: 4 }, async ([job]) => this.webhooks.deliver(job));
-    await this.boss.boss.work<NotifyJobData>(NOTIFY_QUEUE, { ...polling, localConcurrency: 2 }, async ([job]) => this.followup.run(job));
+    await this.boss.boss.work<ScheduleJobData>(SCHEDULE_QUEUE, { ...polling, localConcurrency: 4 }, one((job) => this.schedules.run(job)));
+    await this.boss.boss.work<WebhookJobData>(WEBHOOK_QUEUE, { ...polling, localConcurrency: 4 }, one((job) => this.webhooks.deliver(job)));
+    await this.boss.boss.work<NotifyJobData>(NOTIFY_QUEUE, { ...polling, localConcurrency: 2 }, one((job) => this.followup.run(job)));
     this.logger.log({ preview: this.env.previewConcurrency, apply: this.env.applyConcurrency }, 'worker is taking import jobs');
   }
 }

@@ -7,6 +7,7 @@ import { AppModule } from '../../src/app.module.js';
 import type { KeyRole } from '../../src/modules/auth/api-key.js';
 import { ApiKeysService } from '../../src/modules/auth/api-keys.service.js';
 import { loadEnv } from '../../src/modules/config/env.js';
+import { asSystem } from '../../src/modules/database/db-scope.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -38,7 +39,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     app,
     db,
     async createKey(workspace: string, name = 'test-admin', role: KeyRole = 'admin'): Promise<string> {
-      return (await app.get(ApiKeysService).create(workspace, name, role)).key;
+      return (await asSystem(() => app.get(ApiKeysService).create(workspace, name, role))).key;
     },
     async close(): Promise<void> {
       await app.close();

@@ -5,6 +5,9 @@ import { testEnv } from './test-app.js';
 
 const MAIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'src', 'main.js');
 
+/** A readiness wait, not a speed check: on a loaded 2-core CI machine a cold start (Node, migrations, pg-boss) can take a while. */
+const WORKER_START_TIMEOUT_MS = 90_000;
+
 export interface WorkerProcess {
   child: ChildProcess;
   /** Everything it wrote, for a failing test's message. */
@@ -21,7 +24,7 @@ export async function startWorkerProcess(databaseUrl: string, env: Record<string
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), WORKER_START_TIMEOUT_MS);
     const onData = (data: Buffer): void => {
       output += data.toString();
       if (output.includes('worker is taking import jobs')) {

@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ForbiddenError, UnauthenticatedError } from '../http/domain-errors.js';
+import { asSystem, inWorkspace } from '../database/db-scope.js';
 import { hashKey } from './api-key.js';
 import { ApiKeysRepository } from './api-keys.repository.js';
 import { ADMIN_ONLY, PUBLIC_ROUTE, type Principal } from './principal.js';
@@ -19,13 +20,14 @@ export class ApiKeyGuard implements CanActivate {
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
     const request = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
     const secret = presentedKey(request);
-    const principal = secret ? await this.keys.findPrincipal(hashKey(secret)) : undefined;
+    // Which workspace is not known until the key is found: the one lookup across workspaces.
+    const principal = secret ? await asSystem(() => this.keys.findPrincipal(hashKey(secret))) : undefined;
     if (!principal) throw new UnauthenticatedError();
     if (this.reflector.getAllAndOverride<boolean>(ADMIN_ONLY, targets) && principal.role !== 'admin') {
       throw new ForbiddenError(`The key "${principal.keyName}" is a viewer key; this request needs an admin key.`);
     }
     request.principal = principal;
-    await this.keys.touch(principal);
+    await inWorkspace(principal.workspaceId, () => this.keys.touch(principal));
     return true;
   }
 }

@@ -26,9 +26,15 @@ export class ApiKeysService {
     private readonly workspaces: WorkspacesRepository,
   ) {}
 
-  /** Creates a key, and its workspace when no workspace has that name yet. */
+  /** Creates a key, and its workspace when no workspace has that name yet (system work: the keys CLI, tests). */
   async create(workspace: string, name: string, role: KeyRole, secret = generateKey()): Promise<CreatedKey> {
     return this.db.transaction((tx) => this.createIn(tx, workspace, name, role, secret));
+  }
+
+  /** A key of an existing workspace (an admin's request, in that workspace's scope). */
+  async add(workspaceId: string, name: string, role: KeyRole, secret = generateKey()): Promise<Pick<CreatedKey, 'id' | 'name' | 'role' | 'key'>> {
+    const id = await this.db.transaction((tx) => this.keys.insert(tx, workspaceId, name, role, hashKey(secret), keyPrefix(secret)));
+    return { id, name, role, key: secret };
   }
 
   /**

@@ -29,7 +29,7 @@ export class KeysController {
   @AdminOnly()
   async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<Record<string, unknown>> {
     const { name, role } = validateInput(CreateKeyDto, body, 'body');
-    const created = await this.service.create(principal.workspaceName, name.trim(), role);
+    const created = await this.service.add(principal.workspaceId, name.trim(), role);
     return { id: created.id, name: created.name, role: created.role, key: created.key };
   }
 

@@ -2,6 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Db as IDatabase } from 'pg-boss';
 import type { PoolClient } from 'pg';
 import { DataSource, type QueryRunner } from 'typeorm';
+import { APP_ROLE } from '../../../migrations/1764600000000-audit-and-isolation.js';
+import { currentScope, NoDbScopeError } from './db-scope.js';
 
 /** One open transaction: SQL, the raw client for COPY, and an adapter for pg-boss's `db` option. */
 export interface Tx {
@@ -9,6 +11,11 @@ export interface Tx {
   /** Rows affected by an UPDATE/DELETE/INSERT. */
   execute(sql: string, params?: unknown[]): Promise<number>;
   client(): Promise<PoolClient>;
+  /**
+   * Work as the tables' owner, then back to the application's role: for what PostgreSQL does not
+   * allow under row-level security or to a non-owner (COPY FROM, ANALYZE).
+   */
+  asOwner<T>(work: () => Promise<T>): Promise<T>;
   readonly boss: IDatabase;
 }
 
@@ -25,11 +32,19 @@ export const ASYNC_COMMIT = 'SET LOCAL synchronous_commit = off';
 export class Database {
   constructor(readonly dataSource: DataSource) {}
 
-  /** Rows of a SELECT, or of an INSERT/UPDATE/DELETE … RETURNING (DataSource.query would return [rows, count] for those). */
+  /** Rows of a SELECT, or of an INSERT/UPDATE/DELETE … RETURNING (in a transaction of its own, in the current scope). */
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.transaction((tx) => tx.query<T>(sql, params));
+  }
+
+  /**
+   * Maintenance the tables' owner runs (VACUUM, ANALYZE), outside any scope: it reads no rows
+   * for anyone.
+   */
+  async maintain(sql: string): Promise<void> {
     const runner = this.dataSource.createQueryRunner();
     try {
-      return (await runner.query(sql, params, true)).records as T[];
+      await runner.query(sql);
     } finally {
       await runner.release();
     }
@@ -62,8 +77,17 @@ export interface Session {
 }
 
 async function inTransaction<T>(runner: QueryRunner, work: (tx: Tx) => Promise<T>, isolation?: Isolation): Promise<T> {
+  const scope = currentScope();
+  if (!scope) throw new NoDbScopeError();
   await runner.startTransaction(isolation);
   try {
+    // The application's role (row-level security applies to it, the audit log is append-only for
+    // it), the workspace its rows must belong to, and the actor the audit log records.
+    await runner.query(
+      `SELECT set_config('role', $1, true), set_config('rostersync.workspace', $2, true), set_config('rostersync.system', $3, true),
+              set_config('rostersync.actor', $4, true), set_config('rostersync.actor_key', $5, true)`,
+      [APP_ROLE, scope.workspaceId ?? '', scope.workspaceId ? 'off' : 'on', scope.actor ?? '', scope.actorKeyId ?? ''],
+    );
     const result = await work(wrap(runner));
     await runner.commitTransaction();
     return result;
@@ -83,6 +107,12 @@ function wrap(runner: QueryRunner): Tx {
     },
     async client(): Promise<PoolClient> {
       return (await runner.connect()) as PoolClient;
+    },
+    async asOwner<T>(work: () => Promise<T>): Promise<T> {
+      await runner.query('SET LOCAL ROLE NONE');
+      const result = await work();
+      await runner.query(`SELECT set_config('role', $1, true)`, [APP_ROLE]);
+      return result;
     },
     boss: {
       async executeSql(text: string, values?: unknown[]): Promise<{ rows: unknown[] }> {

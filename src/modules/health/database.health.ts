@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { Database } from '../database/database.js';
+import { asSystem } from '../database/db-scope.js';
 
 /** A database that takes longer than this to answer `SELECT 1` counts as down. */
 const TIMEOUT_MS = 2000;
@@ -20,7 +21,7 @@ export class DatabaseHealth {
       .check('database')
       .attempt(async () => {
         try {
-          await this.db.query('SELECT 1');
+          await asSystem(() => this.db.query('SELECT 1'));
         } catch (error) {
           // The cause (a host, a database name) goes to the log, not to whoever asks.
           this.logger.warn({ err: error }, 'the database does not answer');

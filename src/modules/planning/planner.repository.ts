@@ -63,7 +63,7 @@ export class PlannerRepository {
    * the freshly written rows' hint bits set once here, instead of by the plan's first scans.
    */
   async settle(): Promise<void> {
-    await this.db.query('VACUUM (ANALYZE) staged_rows, users');
+    await this.db.maintain('VACUUM (ANALYZE) staged_rows, users');
   }
 
   async plan(ref: ImportRef, input: PlanInput, hooks: PlanHooks): Promise<OpCounts> {
@@ -121,7 +121,7 @@ export class PlannerRepository {
       if (input.mapping.some((m) => m.field === 'group')) await runAll(groupChanges(input.config.key));
     }
     return step(async (tx) => {
-      if (comparing) await tx.query('ANALYZE import_changes');
+      if (comparing) await tx.asOwner(() => tx.query('ANALYZE import_changes'));
       const counts = await this.count(tx, ref, comparing);
       await tx.query(
         `UPDATE imports

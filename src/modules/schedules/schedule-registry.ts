@@ -2,6 +2,7 @@ import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common'
 import { BossService } from '../../jobs/boss.service.js';
 import { SCHEDULE_QUEUE, type ScheduleJobData } from '../../jobs/queues.js';
 import { ValidationError } from '../http/domain-errors.js';
+import { asSystem } from '../database/db-scope.js';
 import type { Schedule } from './schedules.repository.js';
 import { SchedulesRepository } from './schedules.repository.js';
 
@@ -20,7 +21,8 @@ export class ScheduleRegistry implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    const wanted = new Map((await this.schedules.listEnabled()).map((schedule) => [schedule.id, schedule]));
+    // Every workspace's schedules: system work.
+    const wanted = new Map((await asSystem(() => this.schedules.listEnabled())).map((schedule) => [schedule.id, schedule]));
     for (const registered of await this.boss.boss.getSchedules(SCHEDULE_QUEUE)) {
       if (registered.key && !wanted.has(registered.key)) await this.boss.boss.unschedule(SCHEDULE_QUEUE, registered.key);
     }

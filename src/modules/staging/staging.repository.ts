@@ -38,10 +38,14 @@ export class StagingRepository {
   async writeCopyText(tx: Tx, copyText: Uint8Array): Promise<void> {
     if (!copyText.byteLength) return;
     const client = await tx.client();
-    const copy = client.query(
-      pgCopyStreams.from(`COPY staged_rows (workspace_id, import_id, ${STAGED_COLUMNS.join(', ')}) FROM STDIN`),
-    );
-    await pipeline(Readable.from([Buffer.from(copyText.buffer, copyText.byteOffset, copyText.byteLength)]), copy);
+    // PostgreSQL refuses COPY FROM under row-level security: it runs as the owner, and every row
+    // carries the import's workspace, written by the parse thread from the import it stages.
+    await tx.asOwner(async () => {
+      const copy = client.query(
+        pgCopyStreams.from(`COPY staged_rows (workspace_id, import_id, ${STAGED_COLUMNS.join(', ')}) FROM STDIN`),
+      );
+      await pipeline(Readable.from([Buffer.from(copyText.buffer, copyText.byteOffset, copyText.byteLength)]), copy);
+    });
   }
 
   async writeErrors(tx: Tx, ref: ImportRef, errors: LineError[], source: 'stage' | 'plan'): Promise<void> {

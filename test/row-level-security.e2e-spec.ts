@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Database } from '../src/modules/database/database.js';
+import { inWorkspace, NoDbScopeError } from '../src/modules/database/db-scope.js';
+import { pgErrorCode } from '../src/modules/database/pg-error-code.js';
+import { Api } from './support/api-client.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+interface RouteLayer {
+  route?: { path: string; methods: Record<string, boolean> };
+}
+
+/** Every workspace table of the schema (and the workspaces themselves). */
+async function workspaceTables(app: TestApp): Promise<string[]> {
+  const rows = await app.db.query<{ name: string }>(
+    `SELECT c.table_name AS name FROM information_schema.columns c
+       JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'
+      WHERE c.table_schema = 'public' AND c.column_name = 'workspace_id' ORDER BY 1`,
+  );
+  return rows.map((row) => row.name);
+}
+
+/**
+ * The isolation backstop: PostgreSQL's row-level security admits only the rows of the workspace
+ * each transaction is set to, so a query that forgets its workspace filter finds nothing of
+ * another workspace; and every endpoint, given another workspace's ids, answers 404 and changes
+ * nothing.
+ */
+describe('workspace isolation in the database', () => {
+  let app: TestApp;
+  let owner: Api;
+  let stranger: Api;
+  let ownerId: string;
+  let strangerId: string;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { ROSTERSYNC_ALLOW_HOSTS: '127.0.0.1' } });
+    owner = new Api(app.baseUrl, await app.createKey('owner'));
+    stranger = new Api(app.baseUrl, await app.createKey('stranger'));
+    [{ id: ownerId }] = await app.db.query<{ id: string }>(`SELECT id FROM workspaces WHERE name = 'owner'`);
+    [{ id: strangerId }] = await app.db.query<{ id: string }>(`SELECT id FROM workspaces WHERE name = 'stranger'`);
+
+    // The owner has one of everything; the stranger has people of their own.
+    expect((await owner.post('/v1/fields', { key: 'costCenter', type: 'string' })).status).toBe(201);
+    const done = (await owner.upload('externalId,email,group,costCenter\n77,seven@example.com,Shop,C1\n78,eight@example.com,Shop,C2\n')).body;
+    await owner.request(done.id, 'IMPORT_PENDING');
+    await owner.waitForState(done.id, 'COMPLETED');
+    ids.import = done.id;
+    const held = (await owner.upload('externalId,email\n79,nine@example.com\n')).body;
+    await owner.request(held.id, 'PREVIEW_PENDING');
+    await owner.waitForState(held.id, 'PREVIEW_READY');
+    ids.held = held.id;
+    ids.profile = (await owner.post<{ id: string }>('/v1/profiles', { name: 'HR', config: { key: 'externalId' } })).body.id;
+    ids.source = (await owner.post<{ id: string }>('/v1/sources', { name: 'HR', uri: 'https://127.0.0.1:9/people.csv' })).body.id;
+    ids.schedule = (await owner.post<{ id: string }>('/v1/schedules', { name: 'nightly', sourceId: ids.source, profileId: ids.profile, cron: '0 2 * * *' })).body.id;
+    ids.webhook = (await owner.post<{ id: string }>('/v1/webhooks', { url: 'https://127.0.0.1:9/hook', events: ['*'] })).body.id;
+    ids.key = (await owner.post<{ id: string }>('/v1/keys', { name: 'ci', role: 'viewer' })).body.id;
+    const theirs = (await stranger.upload('externalId,email\n1,one@example.com\n')).body;
+    await stranger.request(theirs.id, 'IMPORT_PENDING');
+    await stranger.waitForState(theirs.id, 'COMPLETED');
+  }, 120_000);
+  afterAll(() => app.close());
+
+  it('is on for every table with a workspace_id, and for workspaces', async () => {
+    const tables = [...(await workspaceTables(app)), 'workspaces'];
+    expect(tables.length).toBeGreaterThan(20);
+    const secured = await app.db.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_class c JOIN pg_policies p ON p.tablename = c.relname AND p.schemaname = 'public'
+        WHERE c.relrowsecurity AND c.relnamespace = 'public'::regnamespace`,
+    );
+    expect(tables.filter((table) => !secured.some((row) => row.name === table))).toEqual([]);
+  });
+
+  it('a query that forgets its workspace filter sees only the workspace of its transaction', async () => {
+    const db = app.app.get(Database);
+    const peopleOf = (workspaceId: string) => inWorkspace(workspaceId, () => db.query<{ workspace_id: string; n: string }>('SELECT workspace_id, count(*) AS n FROM users GROUP BY 1'));
+    expect(await peopleOf(ownerId)).toEqual([{ workspace_id: ownerId, n: '2' }]);
+    expect(await peopleOf(strangerId)).toEqual([{ workspace_id: strangerId, n: '1' }]);
+    for (const table of await workspaceTables(app)) {
+      const seen = await inWorkspace(strangerId, () => db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE workspace_id <> $1`, [strangerId]));
+      expect({ table, n: seen[0].n }).toEqual({ table, n: '0' });
+    }
+    // Writing into another workspace is refused too.
+    const write = await inWorkspace(strangerId, () => db.query(`INSERT INTO groups (workspace_id, name) VALUES ($1, 'planted')`, [ownerId])).then(() => null, (error: unknown) => error);
+    expect(pgErrorCode(write)).toBe('42501');
+    // And no scope at all is a bug, not an empty answer.
+    await expect(db.query('SELECT count(*) FROM users')).rejects.toThrow(NoDbScopeError);
+  });
+
+  it("every endpoint given another workspace's ids answers 404 and changes nothing", async () => {
+    const digest = async (): Promise<Record<string, string>> => {
+      const result: Record<string, string> = {};
+      for (const table of await workspaceTables(app)) {
+        const [row] = await app.db.query<{ d: string }>(`SELECT md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) AS d FROM ${table} t WHERE workspace_id = $1`, [ownerId]);
+        result[table] = row.d;
+      }
+      return result;
+    };
+    const before = await digest();
+    const value: Record<string, string> = {
+      '/v1/imports/:id': ids.held, '/v1/profiles/:id': ids.profile, '/v1/sources/:id': ids.source, '/v1/schedules/:id': ids.schedule,
+      '/v1/webhooks/:id': ids.webhook, '/v1/keys/:id': ids.key, '/v1/users/:key': '77', '/v1/groups/:name': 'Shop', '/v1/fields/:key': 'costCenter',
+    };
+    const bodies: Record<string, unknown> = {
+      'PATCH /v1/imports/:id': { state: 'CANCELLED' },
+      'POST /v1/sources/:id/sync': { profileId: ids.profile },
+      'PUT /v1/imports/:id/config': { key: 'email' },
+      'PUT /v1/profiles/:id': { name: 'taken over', config: { key: 'email' } },
+      'PUT /v1/sources/:id': { name: 'taken over', uri: 'https://127.0.0.1:9/other.csv' },
+      'PUT /v1/schedules/:id': { name: 'taken over', sourceId: ids.source, profileId: ids.profile, cron: '0 3 * * *' },
+      'PUT /v1/fields/:key': { key: 'costCenter', type: 'string', label: 'taken over' },
+    };
+    const router = (app.app.getHttpAdapter().getInstance() as { router: { stack: RouteLayer[] } }).router;
+    const routes = router.stack.flatMap((layer) => (layer.route ? Object.keys(layer.route.methods).map((method) => ({ method: method.toUpperCase(), path: layer.route!.path })) : []));
+    const withIds = routes.filter((route) => route.path.includes(':'));
+    expect(withIds.length).toBeGreaterThan(20);
+    const answers: string[] = [];
+    for (const { method, path } of withIds) {
+      const prefix = Object.keys(value).find((pattern) => path === pattern || path.startsWith(`${pattern}/`));
+      if (!prefix) throw new Error(`no id to try for ${method} ${path}: add one to this test`);
+      const url = path.replace(/:[a-zA-Z]+/, encodeURIComponent(value[prefix]));
+      const body = bodies[`${method} ${path}`] ?? (method === 'GET' || method === 'DELETE' ? undefined : {});
+      const response = await fetch(app.baseUrl + url, {
+        method,
+        headers: { 'x-api-key': stranger.key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      answers.push(`${response.status} ${method} ${path}`);
+    }
+    expect(answers.filter((answer) => !answer.startsWith('404 '))).toEqual([]);
+    expect(await digest()).toEqual(before);
+    // The owner still sees all of it.
+    expect((await owner.getImport(ids.held)).body.state).toBe('PREVIEW_READY');
+  }, 120_000);
+});
