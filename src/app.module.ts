@@ -11,6 +11,7 @@ import { DomainErrorFilter } from './modules/http/domain-error.filter.js';
 import { HealthController } from './modules/http/health.controller.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
+import { RateLimitModule } from './modules/rate-limit/rate-limit.module.js';
 import { SchedulesModule } from './modules/schedules/schedules.module.js';
 import { SecretsModule } from './modules/secrets/secrets.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
@@ -24,6 +25,7 @@ import { ConsoleModule } from './modules/console/console.module.js';
 export class AppModule {
   static forRole(env: Env, databaseUrl: string): DynamicModule {
     const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule, WebhooksModule, NotificationsModule, ConsoleModule];
+    if (env.role !== 'worker') api.push(RateLimitModule);
     const workers: Type[] = env.role === 'api' ? [] : [WorkersModule];
     return {
       module: AppModule,

@@ -28,6 +28,10 @@ export interface Env {
   maxLineBytes: number;
   /** A file's header (or configured columns) may name this many columns at most. */
   maxColumns: number;
+  /** Requests a minute an API key may send on average; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Requests a key may send at once after a quiet spell. */
+  rateLimitBurst: number;
   /** A session idle inside a transaction this long is ended by PostgreSQL (a frozen worker's locks). */
   idleTransactionSeconds: number;
   /** Encrypts source credentials (AES-256-GCM); unset on the embedded database: generated into dataDir. */
@@ -82,6 +86,8 @@ export function loadEnv(source: Source = process.env): Env {
     maxUploadBytes: integer(source, 'ROSTERSYNC_MAX_UPLOAD_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
     maxLineBytes: integer(source, 'ROSTERSYNC_MAX_LINE_BYTES', 1024 * 1024, 16, MAX_LINE_BYTES),
     maxColumns: integer(source, 'ROSTERSYNC_MAX_COLUMNS', 500, 1, 100_000),
+    rateLimitPerMinute: integer(source, 'ROSTERSYNC_RATE_LIMIT_PER_MINUTE', 600, 0, 600_000),
+    rateLimitBurst: integer(source, 'ROSTERSYNC_RATE_LIMIT_BURST', 120, 1, 600_000),
     idleTransactionSeconds: integer(source, 'ROSTERSYNC_IDLE_TRANSACTION_SECONDS', 60, 5, 86_400),
     secretKey: secretKey(source),
     allowHosts: allowHosts(source),
