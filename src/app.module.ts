@@ -12,6 +12,7 @@ import { HealthModule } from './modules/health/health.module.js';
 import { ImportsModule } from './modules/imports/imports.module.js';
 import { MetricsModule } from './modules/metrics/metrics.module.js';
 import { ProfilesModule } from './modules/profiles/profiles.module.js';
+import { RateLimitModule } from './modules/rate-limit/rate-limit.module.js';
 import { SchedulesModule } from './modules/schedules/schedules.module.js';
 import { SecretsModule } from './modules/secrets/secrets.module.js';
 import { SettingsModule } from './modules/settings/settings.module.js';
@@ -25,7 +26,7 @@ import { AuditModule } from './modules/audit/audit.module.js';
 @Module({})
 export class AppModule {
   static forRole(env: Env, databaseUrl: string): DynamicModule {
-    const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule, WebhooksModule, NotificationsModule, AuditModule, ConsoleModule];
+    const api: Type[] = env.role === 'worker' ? [] : [ImportsModule, DirectoryModule, ProfilesModule, SourcesModule, SchedulesModule, SettingsModule, WebhooksModule, NotificationsModule, AuditModule, ConsoleModule, RateLimitModule];
     const workers: Type[] = env.role === 'api' ? [] : [WorkersModule];
     return {
       module: AppModule,

@@ -60,5 +60,7 @@ export function testEnv(databaseUrl: string): Record<string, string> {
     // A fixed key for test databases only (they are dropped): every test process can open what another sealed.
     ROSTERSYNC_SECRET_KEY: createHash('sha256').update('rostersync test databases').digest('hex'),
     ROSTERSYNC_CRON_INTERVAL_SECONDS: '5',
+    // Tests poll every 100 ms, faster than a client should; the limiter has its own test.
+    ROSTERSYNC_RATE_LIMIT_PER_MINUTE: '0',
   };
 }

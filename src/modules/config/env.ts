@@ -24,6 +24,14 @@ export interface Env {
   /** How often an idle worker polls for jobs. */
   jobPollingSeconds: number;
   maxUploadBytes: number;
+  /** A CSV record (a line, or several when a quoted field spans lines) may be this long at most. */
+  maxLineBytes: number;
+  /** A file's header (or configured columns) may name this many columns at most. */
+  maxColumns: number;
+  /** Requests a minute an API key may send on average; 0 turns the limit off. */
+  rateLimitPerMinute: number;
+  /** Requests a key may send at once after a quiet spell. */
+  rateLimitBurst: number;
   /** A session idle inside a transaction this long is ended by PostgreSQL (a frozen worker's locks). */
   idleTransactionSeconds: number;
   /** Encrypts source credentials (AES-256-GCM); unset on the embedded database: generated into dataDir. */
@@ -51,6 +59,9 @@ export interface Env {
 
 export class EnvError extends Error {}
 
+/** The parse thread's heap is 48 MB: a record is held there whole, as text and as fields. */
+const MAX_LINE_BYTES = 8 * 1024 * 1024;
+
 type Source = Record<string, string | undefined>;
 
 export function loadEnv(source: Source = process.env): Env {
@@ -77,6 +88,10 @@ export function loadEnv(source: Source = process.env): Env {
     jobMonitorSeconds: integer(source, 'ROSTERSYNC_JOB_MONITOR_SECONDS', 5, 1, 3600),
     jobPollingSeconds: number(source, 'ROSTERSYNC_JOB_POLLING_SECONDS', 1, 0.5, 60),
     maxUploadBytes: integer(source, 'ROSTERSYNC_MAX_UPLOAD_BYTES', 1024 * 1024 * 1024, 1, Number.MAX_SAFE_INTEGER),
+    maxLineBytes: integer(source, 'ROSTERSYNC_MAX_LINE_BYTES', 1024 * 1024, 16, MAX_LINE_BYTES),
+    maxColumns: integer(source, 'ROSTERSYNC_MAX_COLUMNS', 500, 1, 100_000),
+    rateLimitPerMinute: integer(source, 'ROSTERSYNC_RATE_LIMIT_PER_MINUTE', 600, 0, 600_000),
+    rateLimitBurst: integer(source, 'ROSTERSYNC_RATE_LIMIT_BURST', 120, 1, 600_000),
     idleTransactionSeconds: integer(source, 'ROSTERSYNC_IDLE_TRANSACTION_SECONDS', 60, 5, 86_400),
     secretKey: secretKey(source),
     allowHosts: allowHosts(source),

@@ -8,9 +8,21 @@ import { Webhooks1764300000000 } from '../../../migrations/1764300000000-webhook
 import { Notifications1764400000000 } from '../../../migrations/1764400000000-notifications.js';
 import { RecoveryCodesReady1764500000000 } from '../../../migrations/1764500000000-recovery-codes-ready.js';
 import { AuditAndIsolation1764600000000 } from '../../../migrations/1764600000000-audit-and-isolation.js';
+import { ApiKeyRates1764700000000 } from '../../../migrations/1764700000000-api-key-rates.js';
 
 /** Migrations in the order they run; each is reviewable SQL in migrations/. */
-export const MIGRATIONS = [InitialSchema1763800000000, DirectorySemantics1763900000000, Profiles1764000000000, SourcesAndSchedules1764100000000, ApprovalsAndEvents1764200000000, Webhooks1764300000000, Notifications1764400000000, RecoveryCodesReady1764500000000, AuditAndIsolation1764600000000];
+export const MIGRATIONS = [
+  InitialSchema1763800000000,
+  DirectorySemantics1763900000000,
+  Profiles1764000000000,
+  SourcesAndSchedules1764100000000,
+  ApprovalsAndEvents1764200000000,
+  Webhooks1764300000000,
+  Notifications1764400000000,
+  RecoveryCodesReady1764500000000,
+  AuditAndIsolation1764600000000,
+  ApiKeyRates1764700000000,
+];
 
 export function dataSourceOptions(url: string, poolSize = 20, idleTransactionSeconds = 60): DataSourceOptions {
   return {

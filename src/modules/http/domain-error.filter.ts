@@ -11,6 +11,7 @@ import {
   NotFoundError,
   NotReadyError,
   PayloadTooLargeError,
+  RateLimitedError,
   SourceError,
   TooSoonError,
   UnauthenticatedError,
@@ -29,6 +30,7 @@ const STATUS = new Map<Function, number>([
   [GoneError, HttpStatus.GONE],
   [NotReadyError, HttpStatus.CONFLICT],
   [TooSoonError, HttpStatus.TOO_MANY_REQUESTS],
+  [RateLimitedError, HttpStatus.TOO_MANY_REQUESTS],
   [SourceError, HttpStatus.BAD_GATEWAY],
   [NotConfiguredError, HttpStatus.SERVICE_UNAVAILABLE],
 ]);

@@ -50,7 +50,7 @@ export class InUseError extends DomainError {
 
 /** Too soon: the request is allowed again at `retryAt`. */
 export class TooSoonError extends DomainError {
-  readonly code = 'too_soon';
+  readonly code: string = 'too_soon';
   constructor(
     message: string,
     readonly retryAt: Date,
@@ -58,6 +58,11 @@ export class TooSoonError extends DomainError {
     super(message);
     this.details.retryAt = retryAt.toISOString();
   }
+}
+
+/** The API key sent more requests than its rate allows: it may send again at `retryAt`. */
+export class RateLimitedError extends TooSoonError {
+  override readonly code = 'rate_limited';
 }
 
 /** A source could not be fetched: `code` says why (unreachable, auth, host key, TLS, no file…). */

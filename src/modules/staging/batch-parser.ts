@@ -23,7 +23,7 @@ export class BatchParser {
   private errors: LineError[] = [];
 
   constructor(private readonly setup: ParseSetup) {
-    this.reader = new CsvRecordReader({ delimiter: setup.delimiter, fromByte: setup.fromByte, fromLine: setup.fromLine });
+    this.reader = new CsvRecordReader({ delimiter: setup.delimiter, fromByte: setup.fromByte, fromLine: setup.fromLine, maxRecordBytes: setup.maxLineBytes });
     this.mapper = new RowMapper(setup.mapping, setup.key, setup.headers.length, setup.delimiter);
     this.utf8 = new Utf8Validator(setup.fromByte);
     this.prefix = `${setup.workspaceId}\t${setup.importId}\t`;
@@ -59,7 +59,7 @@ export class BatchParser {
     if (item.kind === 'problem') {
       const column = item.column === null ? null : (this.setup.headers[item.column] ?? null);
       this.errors.push({
-        line: item.line, column, code: 'CSV_SYNTAX', raw: item.raw, startByte: item.startByte, endByte: item.endByte,
+        line: item.line, column, code: item.code === 'LINE_TOO_LONG' ? 'LINE_TOO_LONG' : 'CSV_SYNTAX', raw: item.raw, startByte: item.startByte, endByte: item.endByte,
         message: `Line ${item.line}${column ? `, column "${column}"` : ''}: ${item.message}.`,
       });
       return;

@@ -1,4 +1,6 @@
 import { parse, type CsvError } from 'csv-parse';
+import { describeProblem, describeTooLong } from './csv-problem-text.js';
+import { RecordSkipper } from './record-skipper.js';
 
 /** A record as read: its fields and where it sits in the file. */
 export interface CsvRecord {
@@ -12,9 +14,10 @@ export interface CsvRecord {
   nextLine: number;
 }
 
-/** Bytes csv-parse could not read as a record (a quoting error). */
+/** Bytes csv-parse could not read as a record (a quoting error), or a record longer than the limit. */
 export interface CsvProblem {
   kind: 'problem';
+  /** csv-parse's error code, or LINE_TOO_LONG. */
   code: string;
   message: string;
   line: number;
@@ -35,6 +38,8 @@ export interface ReaderStart {
   fromByte: number;
   /** Line number of the line starting at `fromByte`. */
   fromLine: number;
+  /** A record longer than this (bytes, without its line break) is not kept: it becomes a LINE_TOO_LONG problem. */
+  maxRecordBytes: number;
 }
 
 interface PendingProblem {
@@ -46,6 +51,8 @@ interface PendingProblem {
 interface ParserApi {
   /** csv-parse's running counters; `bytes` is the end of the record being pushed. */
   info: { bytes: number };
+  /** `recordHasError`: the record being read has had an error (it will be skipped at its end). */
+  state: { recordHasError: boolean };
   parse(buf: Buffer | undefined, end: boolean, push: (record: unknown) => void, close: () => void): Error | undefined;
 }
 
@@ -53,14 +60,31 @@ interface ParserApi {
 const RAW_LIMIT = 4096;
 
 /**
+ * Bytes past a record's end that csv-parse may still hold before handing the record out: the
+ * line break, and a few bytes it looks ahead (a closing quote is one when a delimiter or a line
+ * break follows). A record is over the limit by its bytes without the line break; a finished one
+ * is checked as it comes out, so an unfinished one is handed to the skipper only past this margin.
+ */
+const HELD_BACK = 16;
+
+/**
  * Reads CSV records from consecutive chunks with their exact byte range and starting line.
  * csv-parse does the RFC 4180 work; line numbers are counted here from the bytes, because
  * csv-parse counts a CRLF inside a quoted field as two lines. Blank lines are skipped.
+ *
+ * A record longer than `maxRecordBytes` is not kept: once the bytes since the record's start pass
+ * the limit, a RecordSkipper follows it to its end keeping only its first bytes, and a new
+ * csv-parse reads on from there. (csv-parse's own `max_record_size` cannot be used: with
+ * `skip_records_with_error` it drops the rest of the chunk and never finds the next record.)
  */
 export class CsvRecordReader {
-  private readonly api: ParserApi;
+  private api: ParserApi;
   /** csv-parse counts bytes from the first byte it was fed. */
-  private readonly origin: number;
+  private origin: number;
+  private readonly delimiter: string;
+  private readonly max: number;
+  /** Set while a record over the limit is being followed to its end. */
+  private skipper: RecordSkipper | undefined;
   private window: Buffer = Buffer.alloc(0);
   private windowStart: number;
   /** End of the last record or problem handed out: where the next one starts. */
@@ -70,35 +94,36 @@ export class CsvRecordReader {
   private out: CsvItem[] = [];
 
   constructor(start: ReaderStart) {
+    this.delimiter = start.delimiter;
+    this.max = start.maxRecordBytes;
     this.origin = start.fromByte;
     this.windowStart = start.fromByte;
     this.position = start.fromByte;
     this.line = start.fromLine;
-    const parser = parse({
-      delimiter: start.delimiter,
-      // Not `info: true`: that copies the counters into a new object per record. The running
-      // `api.info.bytes` already holds the record's end when the record is pushed.
-      relax_column_count: true,
-      skip_records_with_error: true,
-      bom: start.fromByte === 0,
-    });
-    parser.on('skip', (error: CsvError) => this.onSkip(error));
-    this.api = (parser as unknown as { api: ParserApi }).api;
+    this.api = this.parser(start.fromByte === 0);
   }
 
   /** Feeds the next chunk; returns the items it completed. */
   push(chunk: Buffer): CsvItem[] {
-    this.window = this.window.length ? Buffer.concat([this.window, chunk]) : chunk;
-    this.run(chunk, false);
-    this.trimWindow();
+    let rest: Buffer | undefined = chunk;
+    while (rest?.length) rest = this.skipper ? this.skip(rest) : this.parse(rest);
     return this.drain();
   }
 
   /** After the last chunk: the final record, and any problem left open. */
   end(): CsvItem[] {
+    if (this.skipper) {
+      this.endSkipping();
+      return this.drain();
+    }
     this.run(undefined, true);
     if (this.pending) this.resolvePending(this.windowStart + this.window.length, true);
     return this.drain();
+  }
+
+  /** The line of a record being skipped because it is over the limit (none: undefined). */
+  get skippingLine(): number | undefined {
+    return this.skipper ? this.line : undefined;
   }
 
   /** Where the next record starts: the checkpoint after the items handed out so far. */
@@ -108,10 +133,80 @@ export class CsvRecordReader {
 
   /** The line a byte offset is on, for an offset in `upcoming` (bytes not yet pushed). */
   lineAt(offset: number, upcoming: Buffer): number {
+    if (this.skipper) return this.line + this.skipper.breaks + countBreaks(upcoming.subarray(0, offset - this.position - this.skipper.length));
     const pushedEnd = this.windowStart + this.window.length;
     const before = countBreaks(this.slice(this.position, offset));
     const inUpcoming = offset > pushedEnd ? countBreaks(upcoming.subarray(0, offset - pushedEnd)) : 0;
     return this.line + before + inUpcoming;
+  }
+
+  private parser(bom: boolean): ParserApi {
+    const parser = parse({
+      delimiter: this.delimiter,
+      // Not `info: true`: that copies the counters into a new object per record. The running
+      // `api.info.bytes` already holds the record's end when the record is pushed.
+      relax_column_count: true,
+      skip_records_with_error: true,
+      bom,
+    });
+    parser.on('skip', (error: CsvError) => this.onSkip(error));
+    return (parser as unknown as { api: ParserApi }).api;
+  }
+
+  /** Bytes for csv-parse; what is left for the next step when a record passes the limit. */
+  private parse(bytes: Buffer): Buffer | undefined {
+    this.window = this.window.length ? Buffer.concat([this.window, bytes]) : bytes;
+    this.run(bytes, false);
+    if (this.unfinished() > this.max + HELD_BACK) {
+      // A quoting problem whose record has ended is resolved as usual; the long record comes after it.
+      if (this.pending && !this.api.state.recordHasError) this.resolvePending(this.windowStart + this.window.length);
+      if (this.unfinished() > this.max + HELD_BACK) {
+        // The long record is itself the bad one: LINE_TOO_LONG says it all.
+        this.pending = undefined;
+        const record = this.slice(this.position, this.windowStart + this.window.length);
+        this.window = Buffer.alloc(0);
+        this.windowStart = this.position;
+        this.skipper = new RecordSkipper(this.delimiter.charCodeAt(0), RAW_LIMIT, this.position === 0);
+        return this.skip(record);
+      }
+    }
+    this.trimWindow();
+    return undefined;
+  }
+
+  /** Bytes of the record not yet handed out: since the last item's end. */
+  private unfinished(): number {
+    return this.windowStart + this.window.length - this.position;
+  }
+
+  /** Bytes for the skipper; what follows the long record's end, for a new csv-parse. */
+  private skip(bytes: Buffer): Buffer | undefined {
+    const end = this.skipper!.push(bytes);
+    if (end < 0) return undefined;
+    this.endSkipping();
+    this.api = this.parser(false);
+    return bytes.subarray(end);
+  }
+
+  private endSkipping(): void {
+    const skipper = this.skipper!;
+    this.skipper = undefined;
+    const startByte = this.position;
+    const endByte = startByte + skipper.length;
+    this.out.push(this.tooLong(startByte, endByte, skipper.head, skipper.breaks, skipper.unclosedQuote));
+    this.origin = endByte;
+    this.windowStart = endByte;
+  }
+
+  /** The problem for a record over the limit; moves past it. */
+  private tooLong(startByte: number, endByte: number, head: Buffer, breaks: number, unclosedQuote: boolean): CsvProblem {
+    const line = this.line;
+    this.line += breaks;
+    this.position = endByte;
+    return {
+      kind: 'problem', code: 'LINE_TOO_LONG', message: describeTooLong(this.max, unclosedQuote), line, column: null, startByte, endByte,
+      nextLine: this.line, raw: firstLines(head),
+    };
   }
 
   private run(chunk: Buffer | undefined, end: boolean): void {
@@ -124,6 +219,11 @@ export class CsvRecordReader {
     if (this.pending) this.resolvePending(endByte);
     const startByte = this.position;
     const line = this.line;
+    const bytes = this.slice(startByte, endByte);
+    if (bytes.length - breakLength(bytes) > this.max) {
+      this.out.push(this.tooLong(startByte, endByte, bytes, countBreaks(bytes), false));
+      return;
+    }
     this.advance(endByte);
     if (record.every((field) => field.trim() === '')) return;
     this.out.push({ kind: 'record', fields: record, line, startByte, endByte, nextLine: this.line });
@@ -156,7 +256,7 @@ export class CsvRecordReader {
     const raw = firstLines(this.slice(startByte, endByte));
     this.advance(endByte);
     this.out.push({
-      kind: 'problem', code: problem.code, message: describe(problem.code), line, column: problem.column, startByte, endByte,
+      kind: 'problem', code: problem.code, message: describeProblem(problem.code), line, column: problem.column, startByte, endByte,
       nextLine: this.line, raw,
     });
   }
@@ -203,6 +303,14 @@ function firstLines(bytes: Buffer): string {
   return bytes.subarray(0, RAW_LIMIT).toString('utf8').replace(/(\r\n|\r|\n)$/, '');
 }
 
+/** The length of the line break the bytes end with (0, 1 or 2). */
+function breakLength(bytes: Buffer): number {
+  const last = bytes[bytes.length - 1];
+  if (last === 0x0d) return 1;
+  if (last !== 0x0a) return 0;
+  return bytes[bytes.length - 2] === 0x0d ? 2 : 1;
+}
+
 /** Line breaks in a byte range: LF, CRLF and a lone CR each count once. */
 export function countBreaks(bytes: Buffer): number {
   let count = 0;
@@ -217,17 +325,4 @@ export function countBreaks(bytes: Buffer): number {
     cr = bytes.indexOf(0x0d, cr + 1);
   }
   return count;
-}
-
-function describe(code: string): string {
-  switch (code) {
-    case 'CSV_QUOTE_NOT_CLOSED':
-      return 'a quoted field that starts on this line is never closed, so the rest of the file could not be read: add the closing quote (a quote inside a quoted field is written twice: "")';
-    case 'INVALID_OPENING_QUOTE':
-      return 'a quote appears inside a field that does not start with a quote: enclose the whole field in quotes and write the inner quote twice ("")';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'text follows the closing quote of a field: a quote inside a quoted field must be written twice ("")';
-    default:
-      return `the line could not be read as CSV (${code})`;
-  }
 }

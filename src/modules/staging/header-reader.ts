@@ -2,6 +2,7 @@ import type { FileStore } from '../files/file-store.js';
 import type { CustomFieldDefinition } from '../directory/custom-field-types.js';
 import { resolveMapping, undefinedCustomFields } from '../imports/import-config.js';
 import type { ImportRecord } from '../imports/import-record.js';
+import { describeTooLong } from './csv-problem-text.js';
 import { CsvRecordReader, type CsvItem, type CsvRecord } from './csv-record-reader.js';
 import { sniffDelimiter } from './dialect-sniffer.js';
 import type { LineError } from './line-error.js';
@@ -18,12 +19,18 @@ export interface HeaderStart extends StagingStart {
   empty: boolean;
 }
 
+/** How long a header row may be, and how many columns it may name. */
+export interface HeaderLimits {
+  maxLineBytes: number;
+  maxColumns: number;
+}
+
 /**
  * Reads what the rest of the file is read with: the delimiter, the header row (or the configured
  * column names) and the mapping of those columns to fields. A file the import cannot work with at
  * all fails here, with a reason that says what to change.
  */
-export async function readHeader(files: FileStore, current: ImportRecord, customFields: readonly CustomFieldDefinition[]): Promise<HeaderStart> {
+export async function readHeader(files: FileStore, current: ImportRecord, customFields: readonly CustomFieldDefinition[], limits: HeaderLimits): Promise<HeaderStart> {
   const { config } = current;
   const chunks = files.open(current.workspaceId, current.file.id, 0)[Symbol.asyncIterator]();
   const sample: Buffer[] = [];
@@ -39,7 +46,7 @@ export async function readHeader(files: FileStore, current: ImportRecord, custom
 
   let header: CsvRecord | undefined;
   if (config.parsing.header) {
-    const reader = new CsvRecordReader({ delimiter, fromByte: 0, fromLine: 1 });
+    const reader = new CsvRecordReader({ delimiter, fromByte: 0, fromLine: 1, maxRecordBytes: limits.maxLineBytes });
     const utf8 = new Utf8Validator(0);
     let fed = 0;
     const feed = (piece: Buffer): void => {
@@ -47,6 +54,11 @@ export async function readHeader(files: FileStore, current: ImportRecord, custom
       if (bad >= 0) throw notUtf8(reader.lineAt(bad, piece), bad, piece[bad - fed]);
       fed += piece.length;
       header ??= firstRecord(reader.push(piece));
+      // A header over the limit fails at once: no need to follow it to its end first.
+      const skipping = reader.skippingLine;
+      if (!header && skipping !== undefined) {
+        throw new FatalImportError(`The header row (line ${skipping}) could not be read: ${describeTooLong(limits.maxLineBytes, false)}.`);
+      }
     };
     sample.forEach(feed);
     while (!header) {
@@ -60,6 +72,12 @@ export async function readHeader(files: FileStore, current: ImportRecord, custom
   await chunks.return?.();
 
   const headers = header ? header.fields.map((field) => field.trim()) : config.parsing.columns!;
+  if (headers.length > limits.maxColumns) {
+    throw new FatalImportError(
+      `The ${header ? `header row (line ${header.line})` : 'config'} names ${headers.length} columns: at most ${limits.maxColumns} are allowed (ROSTERSYNC_MAX_COLUMNS). ` +
+        'Export only the columns the import needs, or raise the limit.',
+    );
+  }
   const undefinedFields = undefinedCustomFields(config, customFields);
   if (undefinedFields.length) {
     throw new FatalImportError(

@@ -15,6 +15,7 @@ export interface LineError {
 
 export type LineErrorCode =
   | 'CSV_SYNTAX'
+  | 'LINE_TOO_LONG'
   | 'WRONG_FIELD_COUNT'
   | 'MISSING_KEY'
   | 'INVALID_EMAIL'

@@ -12,6 +12,8 @@ export interface ParseSetup {
   mapping: MappedColumn[];
   key: KeyField;
   batchSize: number;
+  /** A record longer than this is a LINE_TOO_LONG error. */
+  maxLineBytes: number;
 }
 
 /** A batch ready to commit: staged rows as COPY text (UTF-8), line errors, and the checkpoint it reaches. */

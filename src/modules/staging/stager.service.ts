@@ -35,7 +35,7 @@ export class Stager {
     let current = await this.mustFind(ref);
     if (current.stagedAt) return;
     if (!current.headers) {
-      const start = await readHeader(this.files, current, await this.customFields.list(ref.workspaceId));
+      const start = await readHeader(this.files, current, await this.customFields.list(ref.workspaceId), this.env);
       await this.db.transaction(async (tx) => {
         await this.claim(tx, ref, running, attempt, 0);
         await this.staging.start(tx, ref, start);
@@ -66,6 +66,7 @@ export class Stager {
         mapping: current.resolvedMapping!,
         key: current.config.key,
         batchSize: this.env.batchSize,
+        maxLineBytes: this.env.maxLineBytes,
       },
       source,
     );
