@@ -9,6 +9,7 @@ import { Api } from './support/api-client.js';
 import { waitForProgress } from './support/chaos-tools.js';
 import { employeesCsv } from './support/employee-csv.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
+import { testPostgresInstallation } from './support/test-cluster.js';
 import type { TestDatabase } from './support/test-database.js';
 import pg from 'pg';
 
@@ -19,12 +20,13 @@ describe('PostgreSQL restarted in the middle of an import', () => {
   let cluster: EmbeddedCluster;
   let app: TestApp;
   let db: TestDatabase;
+  const installation = testPostgresInstallation();
 
   beforeAll(async () => {
-    // A cluster of its own: restarting the shared one would disturb the other test files.
+    // A cluster of its own (on the version under test): restarting the shared one would disturb the other test files.
     dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'rostersync-restart-'));
     await fs.chmod(dataDir, 0o755);
-    cluster = await startEmbeddedPostgres({ dataDir, log: () => undefined });
+    cluster = await startEmbeddedPostgres({ dataDir, installation, log: () => undefined });
     await migrate(cluster.url);
     const pool = new pg.Pool({ connectionString: cluster.url, max: 2 });
     pool.on('error', () => undefined); // idle connections die with the restart; the pool opens new ones
@@ -53,7 +55,7 @@ describe('PostgreSQL restarted in the middle of an import', () => {
 
     const port = Number(new URL(cluster.url).port);
     await cluster.stop();
-    cluster = await startEmbeddedPostgres({ dataDir, port, log: () => undefined });
+    cluster = await startEmbeddedPostgres({ dataDir, port, installation, log: () => undefined });
 
     const done = await api.waitForState(body.id, 'COMPLETED', 180_000);
     expect(done.applied).toEqual({ create: PEOPLE, update: 0, deactivate: 0, delete: 0 });

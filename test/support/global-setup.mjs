@@ -25,6 +25,8 @@ export default async function globalSetup() {
   }
   const admin = new pg.Client({ connectionString: process.env[TEST_ADMIN_URL] });
   await admin.connect();
+  const { rows } = await admin.query('SHOW server_version');
+  process.stderr.write(`\nthe tests run on PostgreSQL ${rows[0].server_version}\n`);
   await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DATABASE}`);
   await admin.query(`CREATE DATABASE ${TEMPLATE_DATABASE}`);
   await admin.end();

@@ -14,3 +14,15 @@ export function databaseUrl(name: string): string {
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/**
+ * The installation (as /usr/lib/postgresql/15) of the server TEST_DATABASE_URL names, for a test
+ * that needs a cluster of its own: it starts one from these binaries. Unset: the embedded ones.
+ */
+export function testPostgresInstallation(): string | undefined {
+  const installation = process.env.TEST_POSTGRES_INSTALLATION || undefined;
+  if (process.env.TEST_DATABASE_URL && !installation) {
+    console.warn('TEST_DATABASE_URL is set without TEST_POSTGRES_INSTALLATION: a test that needs a cluster of its own runs it on the embedded PostgreSQL, not on that server\'s version');
+  }
+  return installation;
+}

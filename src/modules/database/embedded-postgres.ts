@@ -34,6 +34,12 @@ export interface EmbeddedOptions {
   database?: string;
   /** Port to listen on; a free one when unset. */
   port?: number;
+  /**
+   * Another PostgreSQL installation (the folder holding bin/initdb, bin/pg_ctl, bin/postgres, as
+   * Debian's /usr/lib/postgresql/15) instead of the npm package's; the tests use it to run a
+   * cluster of their own on the version under test.
+   */
+  installation?: string;
 }
 
 interface Binaries {
@@ -51,7 +57,7 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const database = options.database ?? 'rostersync';
   await fs.mkdir(dataDir, { recursive: true });
   const user = await postgresOsUser();
-  const binaries = await locateBinaries();
+  const binaries = options.installation ? await installedBinaries(options.installation) : await locateBinaries();
   const binDir = path.join(await reachableBinaries(user, binaries.dir, binaries.version), 'bin');
   const clusterRoot = await reachableClusterRoot(user, dataDir);
   if (!clusterRoot.startsWith(dataDir)) {
@@ -113,6 +119,13 @@ async function locateBinaries(): Promise<Binaries> {
   const dir = path.dirname(path.dirname(mod.postgres));
   const manifest = JSON.parse(await fs.readFile(path.join(dir, '..', 'package.json'), 'utf8')) as { version: string };
   return { dir, version: manifest.version };
+}
+
+async function installedBinaries(dir: string): Promise<Binaries> {
+  const banner = await run(path.join(dir, 'bin', 'postgres'), ['--version']).then(({ stdout }) => String(stdout));
+  const version = /\(PostgreSQL\) (\d[\w.]*)/.exec(banner)?.[1];
+  if (!version) throw new Error(`no PostgreSQL in ${dir}: postgres --version said ${banner.trim()}`);
+  return { dir, version };
 }
 
 async function initdb(user: OsUser, binDir: string, root: string, pgdata: string, password: string): Promise<void> {
