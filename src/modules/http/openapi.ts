@@ -2,7 +2,6 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject, type OperationObject } from '@nestjs/swagger';
 import { ErrorBody, errorResponse, REQUIRED_ROLE, type ErrorStatus, type RequiredRole } from './api-docs.js';
 
-
 const ROLE_TEXT: Record<RequiredRole, string> = {
   admin: '**Needs an admin key.**',
   viewer: '**Needs a key** (viewer or admin).',

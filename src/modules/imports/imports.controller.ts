@@ -60,7 +60,9 @@ export class ImportsController {
   @ApiExtraModels(ImportConfigDto, PullImportDto)
   @ApiCreatesImport('Created; `pulled` only when the body named a source.', 'The import an earlier request with this Idempotency-Key made.')
   @ApiErrors({
-    400: 'no file part, a config that is not valid (or names an undefined custom field), an unknown profile, both config and profileId, a file not valid in its encoding, or an upload cut short.',
+    400:
+      'an upload with no file part, a config that is not valid (or names an undefined custom field), an unknown profileId, both config and profileId, ' +
+      'a file not valid in its encoding, or cut short; a JSON body whose sourceId or profileId is not an id, or names no profile of this workspace.',
     404: 'a JSON body: no such source.',
     413: 'the file is larger than ROSTERSYNC_MAX_UPLOAD_BYTES.',
     429: "the workspace's minIntervalMinutes since the last successful import has not passed.",
