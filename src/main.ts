@@ -1,8 +1,6 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
 import pino from 'pino';
-import { AppModule } from './app.module.js';
+import { createApp } from './create-app.js';
 import { ApiKeysService } from './modules/auth/api-keys.service.js';
 import { loadEnv } from './modules/config/env.js';
 import { asSystem } from './modules/database/db-scope.js';
@@ -20,8 +18,7 @@ async function main(): Promise<void> {
   const applied = await migrate(database.url);
   if (applied.length) boot.info({ migrations: applied }, 'migrations applied');
 
-  const app = await NestFactory.create(AppModule.forRole(env, database.url), { bufferLogs: true });
-  app.useLogger(app.get(Logger));
+  const app = await createApp(env, database.url);
 
   const created = await asSystem(() => app.get(ApiKeysService).bootstrap(env.bootstrapKey));
   if (created && !env.bootstrapKey) {

@@ -1,13 +1,11 @@
 import 'reflect-metadata';
 import { createHash } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { Logger } from 'nestjs-pino';
-import { AppModule } from '../../src/app.module.js';
 import type { KeyRole } from '../../src/modules/auth/api-key.js';
 import { ApiKeysService } from '../../src/modules/auth/api-keys.service.js';
 import { loadEnv } from '../../src/modules/config/env.js';
 import { asSystem } from '../../src/modules/database/db-scope.js';
+import { createApp } from '../../src/create-app.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface TestApp {
@@ -29,8 +27,7 @@ export interface TestAppOptions {
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
   const env = loadEnv({ ...testEnv(db.url), ...options.env });
-  const app = await NestFactory.create(AppModule.forRole(env, db.url), { bufferLogs: true, logger: false });
-  app.useLogger(app.get(Logger));
+  const app = await createApp(env, db.url, { logger: false });
   if (env.role === 'worker') await app.init();
   else await app.listen(0, '127.0.0.1');
   const baseUrl = env.role === 'worker' ? '' : (await app.getUrl()).replace('[::1]', '127.0.0.1');

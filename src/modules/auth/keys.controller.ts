@@ -1,17 +1,22 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOperation, ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiErrors, ApiItems } from '../http/api-docs.js';
 import { NotFoundError } from '../http/domain-errors.js';
 import { validateInput } from '../http/validate-input.js';
-import type { KeyRole } from './api-key.js';
+import { KEY_ROLES, type KeyRole } from './api-key.js';
 import { ApiKeysRepository, type KeyView } from './api-keys.repository.js';
 import { ApiKeysService } from './api-keys.service.js';
+import { CreatedKeyBody, KeyBody } from './keys.schemas.js';
 import { AdminOnly, CurrentPrincipal, type Principal } from './principal.js';
 
 class CreateKeyDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, example: 'hr-middleware' })
   @IsString() @MinLength(1) @MaxLength(200)
   name!: string;
 
-  @IsIn(['admin', 'viewer'], { message: 'role must be "admin" or "viewer"' })
+  @ApiProperty({ enum: KEY_ROLES, description: 'viewer: read only; admin: everything.' })
+  @IsIn([...KEY_ROLES], { message: 'role must be "admin" or "viewer"' })
   role!: KeyRole;
 }
 
@@ -27,6 +32,10 @@ export class KeysController {
 
   @Post()
   @AdminOnly()
+  @ApiOperation({ summary: 'Create a key of this workspace (the secret is shown once)' })
+  @ApiBody({ type: CreateKeyDto })
+  @ApiCreatedResponse({ type: CreatedKeyBody, description: 'The key, with its secret.' })
+  @ApiErrors({ 400: 'the name or role is missing or wrong.' })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<Record<string, unknown>> {
     const { name, role } = validateInput(CreateKeyDto, body, 'body');
     const created = await this.service.add(principal.workspaceId, name.trim(), role);
@@ -35,6 +44,8 @@ export class KeysController {
 
   @Get()
   @AdminOnly()
+  @ApiOperation({ summary: "List the workspace's keys (never their secrets)" })
+  @ApiItems(KeyBody, 'The keys, revoked ones too.')
   async list(@CurrentPrincipal() principal: Principal): Promise<{ items: KeyView[] }> {
     return { items: await this.keys.list(principal.workspaceId) };
   }
@@ -43,6 +54,9 @@ export class KeysController {
   @Delete(':id')
   @AdminOnly()
   @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a key' })
+  @ApiNoContentResponse({ description: 'Revoked.' })
+  @ApiErrors({ 404: 'no such key in this workspace, or it is revoked already.' })
   async revoke(@CurrentPrincipal() principal: Principal, @Param('id', keyId) id: string): Promise<void> {
     if (!(await this.keys.revoke(principal.workspaceId, id))) throw new NotFoundError('Key not found (or revoked already).');
   }

@@ -1,4 +1,6 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
+import { REQUIRED_ROLE } from '../http/api-docs.js';
 import type { KeyRole } from './api-key.js';
 
 /** Who is calling: the API key and its workspace. */
@@ -14,10 +16,12 @@ export interface Principal {
 export const PUBLIC_ROUTE = 'rostersync:public';
 export const ADMIN_ONLY = 'rostersync:admin-only';
 
+// Each also tells the OpenAPI document, so what it says of a route's auth is what the guard does.
+
 /** No API key needed (health). */
-export const PublicRoute = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+export const PublicRoute = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(PUBLIC_ROUTE, true), ApiExtension(REQUIRED_ROLE, 'none'));
 /** Viewer keys may read but not call this. */
-export const AdminOnly = (): MethodDecorator & ClassDecorator => SetMetadata(ADMIN_ONLY, true);
+export const AdminOnly = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(ADMIN_ONLY, true), ApiExtension(REQUIRED_ROLE, 'admin'));
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, context: ExecutionContext): Principal => {
   const principal = context.switchToHttp().getRequest<{ principal?: Principal }>().principal;

@@ -1,5 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { ApiCsv } from '../http/api-docs.js';
 import { CurrentPrincipal, type Principal } from '../auth/principal.js';
 import type { CustomFieldDefinition } from './custom-field-types.js';
 import { CustomFieldsRepository } from './custom-fields.repository.js';
@@ -13,6 +15,8 @@ export class TemplatesController {
   constructor(private readonly customFields: CustomFieldsRepository) {}
 
   @Get('users.csv')
+  @ApiOperation({ summary: 'A CSV file to start from: every field of the workspace as a header, with one example row' })
+  @ApiCsv('The header row and an example row.', 'externalId,email,userName,…\r\nE0001234,ada.lovelace@example.com,alovelace,…\r\n')
   async users(@CurrentPrincipal() principal: Principal, @Res() response: Response): Promise<void> {
     // `archived` is another spelling of status; the template shows status.
     const standard = STANDARD_FIELDS.filter((field) => field.name !== 'archived');

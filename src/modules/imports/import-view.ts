@@ -1,9 +1,44 @@
-import { gatesTripped } from '../approval/approval-gates.js';
+import type { ImportState } from '../../state/import.machine.js';
+import { gatesTripped, type ApprovalReason } from '../approval/approval-gates.js';
+import type { Decision } from '../approval/approval.repository.js';
+import type { ImportConfig } from './import-config.js';
 import { statusLabel } from './import-status.js';
-import type { ImportRecord } from './import-record.js';
+import type { ImportRecord, OpCounts, Phase } from './import-record.js';
+
+export interface ImportProgress {
+  phase: Phase;
+  linesProcessed: number;
+  bytesProcessed: number;
+  totalBytes: number;
+  percent: number;
+}
+
+/** An import as the API (and a webhook) shows it. */
+export interface ImportView {
+  id: string;
+  state: ImportState;
+  status: string;
+  file: { name: string; size: number; sha256: string };
+  config: ImportConfig;
+  profileId: string | null;
+  sourceId: string | null;
+  scheduleId: string | null;
+  columns: string[] | null;
+  mapping: { column: string; field: string }[] | null;
+  progress: ImportProgress;
+  counts: OpCounts;
+  applied: Pick<OpCounts, 'create' | 'update' | 'deactivate' | 'delete'>;
+  requestedBy: string;
+  createdAt: string;
+  updatedAt: string;
+  stateTimes: Partial<Record<ImportState, string>>;
+  failureReason: string | null;
+  approval: { required: boolean; reasons: ApprovalReason[] } | null;
+  decision: Pick<Decision, 'kind' | 'by' | 'at' | 'comment'> | null;
+}
 
 /** An import as the API shows it. */
-export function importView(record: ImportRecord): Record<string, unknown> {
+export function importView(record: ImportRecord): ImportView {
   return {
     id: record.importId,
     state: record.state,
@@ -32,7 +67,7 @@ export function importView(record: ImportRecord): Record<string, unknown> {
   };
 }
 
-function progress(record: ImportRecord): Record<string, unknown> {
+function progress(record: ImportRecord): ImportProgress {
   const totalBytes = record.file.size;
   const applying = record.applyStartedAt !== null;
   const bytesProcessed = record.state === 'COMPLETED' ? totalBytes : applying ? record.appliedBytes : record.stagedBytes;

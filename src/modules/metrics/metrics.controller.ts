@@ -1,9 +1,11 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
+import { ApiOperation, ApiProduces, ApiOkResponse } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { PublicRoute } from '../auth/principal.js';
 import { ENV } from '../config/config.module.js';
 import type { Env } from '../config/env.js';
+import { ApiErrors } from '../http/api-docs.js';
 import { UnauthenticatedError } from '../http/domain-errors.js';
 import { Metrics } from './metrics.js';
 
@@ -17,6 +19,10 @@ export class MetricsController {
   ) {}
 
   @Get()
+  @ApiOperation({ summary: 'Prometheus metrics (text exposition format); with METRICS_TOKEN set, send it as a bearer token' })
+  @ApiProduces('text/plain')
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'Imports by state, rows staged and applied, phase durations, queue depth, failed jobs, delivery failures.' })
+  @ApiErrors({ 401: 'METRICS_TOKEN is set and the request does not carry it.' })
   async scrape(@Headers('authorization') authorization: string | undefined, @Res({ passthrough: true }) response: Response): Promise<string> {
     if (this.env.metricsToken !== undefined && !bearerIs(authorization, this.env.metricsToken)) {
       throw new UnauthenticatedError('GET /metrics needs "Authorization: Bearer <METRICS_TOKEN>".');

@@ -1,7 +1,9 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Res } from '@nestjs/common';
+import { ApiOperation } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AdminOnly, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { Database } from '../database/database.js';
+import { ApiCsv, ApiErrors } from '../http/api-docs.js';
 import { GoneError, NotFoundError, NotReadyError } from '../http/domain-errors.js';
 import { csvLine } from '../imports/errors-csv.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -22,6 +24,14 @@ export class RecoveryCodesController {
 
   @Get(':id/recovery-codes.csv')
   @AdminOnly()
+  @ApiOperation({ summary: 'The recovery codes a completed import made, as CSV, once (the download deletes them)' })
+  @ApiCsv('externalId, displayName, firstName, lastName and recoveryCode of each person created without an e-mail.', 'externalId,displayName,firstName,lastName,recoveryCode\r\n1003,Grace H,Grace,Hopper,…\r\n')
+  @ApiErrors({
+    404: 'no such import, it was not asked to make recovery codes (config recoveryCodes), or it has not completed.',
+    409: 'not_ready: the codes are being made; ask again in a few seconds.',
+    410: 'they were downloaded already (they are handed out once).',
+    503: 'not_configured: the codes cannot be decrypted (ROSTERSYNC_SECRET_KEY missing or changed).',
+  })
   async download(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string, @Res() response: Response): Promise<void> {
     const ws = principal.workspaceId;
     const csv = await this.db.transaction(async (tx) => {

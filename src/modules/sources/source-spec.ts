@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import ssh2 from 'ssh2';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, Matches, MaxLength, MinLength, ValidateNested } from 'class-validator';
 import { ValidationError, type FieldProblem } from '../http/domain-errors.js';
@@ -40,46 +41,59 @@ export interface SourceSecrets {
 export type SourceInput = Omit<Source, 'id' | 'createdAt' | 'updatedAt'> & { secrets: SourceSecrets | undefined };
 
 class CredentialsDto {
+  @ApiProperty({ enum: AUTH_TYPES, description: 'SFTP: password or privateKey; HTTPS: none, basic or bearer.' })
   @IsIn([...AUTH_TYPES], { message: `type must be one of ${AUTH_TYPES.join(', ')}` })
   type!: AuthType;
 
+  @ApiPropertyOptional({ maxLength: 200, description: 'password, privateKey, basic (or in the uri: sftp://user@host/path).' })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
   username?: string;
 
+  @ApiPropertyOptional({ maxLength: 1000, description: 'password, basic.' })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(1000)
   password?: string;
 
+  @ApiPropertyOptional({ maxLength: 20_000, description: 'privateKey: an OpenSSH or PEM private key.' })
   @IsOptional() @IsString() @MaxLength(20_000)
   privateKey?: string;
 
+  @ApiPropertyOptional({ maxLength: 1000, description: "privateKey: the key's passphrase, if it has one." })
   @IsOptional() @IsString() @MaxLength(1000)
   passphrase?: string;
 
+  @ApiPropertyOptional({ maxLength: 10_000, description: 'bearer.' })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(10_000)
   token?: string;
 }
 
-class SourceDto {
+export class SourceDto {
+  @ApiProperty({ minLength: 1, maxLength: 200, description: 'Unique in the workspace.', example: 'HR drop folder' })
   @IsString() @MinLength(1) @MaxLength(200)
   name!: string;
 
+  @ApiProperty({ maxLength: 2000, description: 'sftp://host:port/path or https://host/path, without a password.', example: 'sftp://sftp.example.com:22/exports' })
   @IsString() @MaxLength(2000)
   uri!: string;
 
+  @ApiPropertyOptional({ maxLength: 200, description: 'SFTP: the uri names a folder, and the newest file matching this glob is taken.', example: 'employees-*.csv' })
   @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
   pattern?: string;
 
+  @ApiPropertyOptional({ type: CredentialsDto, description: 'Encrypted at rest, never returned; left out on PUT, the stored ones stay.' })
   /** Omitted on PUT: the stored credentials stay. */
   @IsOptional() @IsObject() @ValidateNested() @Type(() => CredentialsDto)
   credentials?: CredentialsDto;
 
+  @ApiPropertyOptional({ pattern: '^SHA256:[A-Za-z0-9+/]{43}=?$', description: "SFTP: the server's host key, as ssh-keygen -lf prints it." })
   @IsOptional()
   @Matches(/^SHA256:[A-Za-z0-9+/]{43}=?$/, { message: 'hostKeyFingerprint must look like SHA256:<43 base64 characters>, as `ssh-keygen -lf <key>` prints it' })
   hostKeyFingerprint?: string;
 
+  @ApiPropertyOptional({ maxLength: 100_000, description: 'HTTPS: a PEM certificate (or CA) trusted besides the system ones.' })
   @IsOptional() @IsString() @MaxLength(100_000)
   caCertificate?: string;
 
+  @ApiPropertyOptional({ pattern: '^(keep|delete|move:.+)$', default: 'keep', description: 'SFTP: what happens to the remote file once stored.' })
   @IsOptional()
   @Matches(/^(keep|delete|move:[^\0]+)$/, { message: 'afterImport must be "keep", "delete" or "move:<folder>"' })
   afterImport?: string;
