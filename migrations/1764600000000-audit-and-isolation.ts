@@ -71,6 +71,7 @@ export class AuditAndIsolation1764600000000 implements MigrationInterface {
                 target || '.' || action, target, coalesce(item->>'id', item->>'key'), details);
         RETURN NULL;
       END $$`);
+    // (api_keys: only what an admin changes, not the last-used time every request writes.)
     const audited: [table: string, target: string, shown: string, secret?: string][] = [
       ['api_keys', 'key', 'name,role,key_prefix,revoked_at'],
       ['profiles', 'profile', 'name,config'],
@@ -80,7 +81,8 @@ export class AuditAndIsolation1764600000000 implements MigrationInterface {
       ['custom_fields', 'custom_field', 'key,label,type,enum_values'],
     ];
     for (const [table, target, shown, secret] of audited) {
-      await db.query(`CREATE TRIGGER audit AFTER INSERT OR UPDATE OR DELETE ON ${table}
+      const updates = table === 'api_keys' ? `UPDATE OF name, role, revoked_at` : 'UPDATE';
+      await db.query(`CREATE TRIGGER audit AFTER INSERT OR ${updates} OR DELETE ON ${table}
                         FOR EACH ROW EXECUTE FUNCTION audit_change('${target}', '${shown}', '${secret ?? ''}')`);
     }
     // Workspace settings live on the workspace row.
@@ -95,7 +97,10 @@ export class AuditAndIsolation1764600000000 implements MigrationInterface {
           VALUES (NEW.workspace_id, nullif(current_setting('rostersync.actor_key', true), '')::uuid,
                   coalesce(nullif(current_setting('rostersync.actor', true), ''), 'rostersync'),
                   'import.config-changed', 'import', NEW.id::text, jsonb_build_object('config', jsonb_build_object('from', OLD.config, 'to', NEW.config)));
-        ELSIF NEW.type IN ('approved', 'rejected') OR NEW.to_state = 'CANCELLED' THEN
+        -- A rejection cancels the import in the same transaction: one entry, the rejection.
+        ELSIF NEW.type IN ('approved', 'rejected') OR (NEW.to_state = 'CANCELLED' AND NOT EXISTS (
+                SELECT 1 FROM import_events e WHERE e.workspace_id = NEW.workspace_id AND e.import_id = NEW.import_id
+                                               AND e.type = 'rejected' AND e.at = NEW.at)) THEN
           INSERT INTO audit_log (workspace_id, actor_key_id, actor, action, target_type, target_id, details)
           VALUES (NEW.workspace_id, nullif(current_setting('rostersync.actor_key', true), '')::uuid, NEW.actor,
                   'import.' || CASE WHEN NEW.to_state = 'CANCELLED' THEN 'cancelled' ELSE NEW.type END, 'import', NEW.import_id::text,
@@ -111,7 +116,10 @@ export class AuditAndIsolation1764600000000 implements MigrationInterface {
       DO $$ BEGIN
         IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '${APP_ROLE}') THEN CREATE ROLE ${APP_ROLE} NOLOGIN; END IF;
       END $$`);
-    await db.query(`GRANT ${APP_ROLE} TO CURRENT_USER`);
+    // The role is the server's (roles are not per database): another rostersync database may have made it.
+    await db.query(`DO $$ BEGIN
+        IF NOT pg_has_role(current_user, '${APP_ROLE}', 'MEMBER') THEN GRANT ${APP_ROLE} TO CURRENT_USER; END IF;
+      END $$`);
     await db.query(`GRANT USAGE ON SCHEMA public TO ${APP_ROLE}`);
     await db.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${APP_ROLE}`);
     await db.query(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${APP_ROLE}`);
@@ -124,7 +132,8 @@ export class AuditAndIsolation1764600000000 implements MigrationInterface {
     await db.query(`
       CREATE FUNCTION rostersync_isolate(target regclass, workspace_column text DEFAULT 'workspace_id') RETURNS void LANGUAGE plpgsql AS $$
       DECLARE
-        scope text := format($f$(%I = nullif(current_setting('rostersync.workspace', true), '')::uuid OR current_setting('rostersync.system', true) = 'on')$f$, workspace_column);
+        -- Sub-selects: each setting is read once per statement, not once per row.
+        scope text := format($f$(%I = (SELECT nullif(current_setting('rostersync.workspace', true), '')::uuid) OR (SELECT current_setting('rostersync.system', true) = 'on'))$f$, workspace_column);
       BEGIN
         EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', target);
         EXECUTE format('CREATE POLICY workspace_scope ON %s TO ${APP_ROLE} USING %s WITH CHECK %s', target, scope, scope);

@@ -44,6 +44,8 @@ describe('the audit log', () => {
     expect((await alice.put(`/v1/sources/${source.body.id}`, {
       name: 'HR export', uri: 'https://127.0.0.1:9/people.csv', credentials: { type: 'basic', username: 'hr', password: NEW_PASSWORD },
     })).status).toBe(200);
+    expect((await alice.post('/v1/fields', { key: 'costCenter', type: 'string' })).status).toBe(201);
+    expect((await alice.delete('/v1/fields/costCenter')).status).toBe(204);
     const schedule = await alice.post<{ id: string }>('/v1/schedules', { name: 'nightly', sourceId: source.body.id, profileId: profile.body.id, cron: '0 2 * * *', timezone: 'Europe/Berlin' });
     expect(schedule.status).toBe(201);
     expect((await alice.delete(`/v1/schedules/${schedule.body.id}`)).status).toBe(204);
@@ -75,9 +77,12 @@ describe('the audit log', () => {
       `source.created ${source.body.id}`, `source.updated ${source.body.id}`,
       `schedule.created ${schedule.body.id}`, `schedule.deleted ${schedule.body.id}`,
       `webhook.created ${webhook.body.id}`, `settings.updated ${workspaceId}`,
+      'custom_field.created costCenter', 'custom_field.deleted costCenter',
       `import.config-changed ${approved.id}`, `import.approved ${approved.id}`,
       `import.rejected ${rejected.id}`, `import.cancelled ${cancelled.id}`,
     ]));
+    // A rejection (which cancels the import) is one entry: the rejection.
+    expect(log.filter((e) => e.targetId === rejected.id).map((e) => e.action)).toEqual(['import.rejected']);
     // In the order they happened (newest first in the API).
     expect(actions.indexOf(`key.created ${key.body.id}`)).toBeLessThan(actions.indexOf(`key.revoked ${key.body.id}`));
     const [me] = await app.db.query<{ id: string }>(`SELECT id FROM api_keys WHERE workspace_id = $1 AND name = 'alice'`, [workspaceId]);

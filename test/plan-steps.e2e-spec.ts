@@ -101,10 +101,11 @@ describe('a plan made in steps', () => {
           if (step === cut) throw new CutShort(`cut at step ${cut}`);
         },
       })).rejects.toThrow(CutShort);
-      // A plan cut short is not a plan: the last one stays the one recorded.
-      const [after] = await app.db.query<{ planned_at: Date; phase: string }>('SELECT planned_at, phase FROM imports WHERE id = $1', [previewed.id]);
-      expect(after.planned_at).toEqual(before);
-      if (cut > 1) expect(after.phase).toBe('planning');
+      // A plan cut short is no plan: from its first step the import has none (nothing applies or shows
+      // half-made) until a plan is made whole; cut at the first step, nothing changed.
+      const [after] = await app.db.query<{ planned_at: Date | null; phase: string }>('SELECT planned_at, phase FROM imports WHERE id = $1', [previewed.id]);
+      expect(after).toEqual(cut === 1 ? { planned_at: before, phase: 'waiting' } : { planned_at: null, phase: 'planning' });
+      if (cut > 1) expect((await api.get(`/v1/imports/${previewed.id}/preview`)).body).toMatchObject({ ready: false, items: [] });
 
       await planner.plan(ref, input, { fence: async () => undefined });
       expect(await planOf(previewed.id)).toEqual(expected);

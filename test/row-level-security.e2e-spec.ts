@@ -83,8 +83,13 @@ describe('workspace isolation in the database', () => {
     // Writing into another workspace is refused too.
     const write = await inWorkspace(strangerId, () => db.query(`INSERT INTO groups (workspace_id, name) VALUES ($1, 'planted')`, [ownerId])).then(() => null, (error: unknown) => error);
     expect(pgErrorCode(write)).toBe('42501');
-    // And no scope at all is a bug, not an empty answer.
+    // And no scope at all is a bug, not an empty answer; a missing workspace id does not widen the scope.
     await expect(db.query('SELECT count(*) FROM users')).rejects.toThrow(NoDbScopeError);
+    expect(() => inWorkspace('', () => db.query('SELECT count(*) FROM users'))).toThrow(/needs a workspace id/);
+    // Updates and deletes through the policy touch nothing of another workspace.
+    const changed = await inWorkspace(strangerId, () => db.query<{ n: string }>(`WITH gone AS (DELETE FROM groups WHERE workspace_id = $1 RETURNING 1) SELECT count(*) AS n FROM gone`, [ownerId]));
+    expect(changed[0].n).toBe('0');
+    expect((await app.db.query<{ n: string }>('SELECT count(*) AS n FROM groups WHERE workspace_id = $1', [ownerId]))[0].n).toBe('1');
   });
 
   it("every endpoint given another workspace's ids answers 404 and changes nothing", async () => {

@@ -24,7 +24,11 @@ export async function startWorkerProcess(databaseUrl: string, env: Record<string
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker did not start:\n${output}`)), WORKER_START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      // Not left behind to poll a database the test drops.
+      child.kill('SIGKILL');
+      reject(new Error(`worker did not start:\n${output}`));
+    }, WORKER_START_TIMEOUT_MS);
     const onData = (data: Buffer): void => {
       output += data.toString();
       if (output.includes('worker is taking import jobs')) {

@@ -86,7 +86,7 @@ async function inTransaction<T>(runner: QueryRunner, work: (tx: Tx) => Promise<T
     await runner.query(
       `SELECT set_config('role', $1, true), set_config('rostersync.workspace', $2, true), set_config('rostersync.system', $3, true),
               set_config('rostersync.actor', $4, true), set_config('rostersync.actor_key', $5, true)`,
-      [APP_ROLE, scope.workspaceId ?? '', scope.workspaceId ? 'off' : 'on', scope.actor ?? '', scope.actorKeyId ?? ''],
+      [APP_ROLE, scope.workspaceId ?? '', scope.system ? 'on' : 'off', scope.actor ?? '', scope.actorKeyId ?? ''],
     );
     const result = await work(wrap(runner));
     await runner.commitTransaction();

@@ -8,14 +8,17 @@ import { AsyncLocalStorage } from 'node:async_hooks';
  * workspace filter finds nothing of another workspace.
  */
 export interface DbScope {
-  /** null: system work, every workspace. */
+  /** null only in system work. */
   workspaceId: string | null;
+  /** Every workspace: set only by asSystem. */
+  system: boolean;
   /** Who acts: an API key's name, or null for rostersync itself. */
   actor: string | null;
   actorKeyId: string | null;
 }
 
 const storage = new AsyncLocalStorage<DbScope>();
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function currentScope(): DbScope | undefined {
   return storage.getStore();
@@ -23,12 +26,14 @@ export function currentScope(): DbScope | undefined {
 
 /** Runs `work` with one workspace's data. */
 export function inWorkspace<T>(workspaceId: string, work: () => T, actor: { name: string; keyId: string } | null = null): T {
-  return storage.run({ workspaceId, actor: actor?.name ?? null, actorKeyId: actor?.keyId ?? null }, work);
+  // A missing id must not widen the scope (it would be every workspace or none, silently).
+  if (!UUID.test(workspaceId ?? '')) throw new Error(`inWorkspace needs a workspace id, got ${JSON.stringify(workspaceId)}`);
+  return storage.run({ workspaceId, system: false, actor: actor?.name ?? null, actorKeyId: actor?.keyId ?? null }, work);
 }
 
 /** Runs `work` across workspaces: only for what has no workspace yet (a key looked up, a boot-time scan). */
 export function asSystem<T>(work: () => T): T {
-  return storage.run({ workspaceId: null, actor: null, actorKeyId: null }, work);
+  return storage.run({ workspaceId: null, system: true, actor: null, actorKeyId: null }, work);
 }
 
 /** Raised when the database is used with no scope: a missing inWorkspace/asSystem is a bug, not an empty answer. */

@@ -27,7 +27,11 @@ export class CustomFieldsRepository {
   async delete(workspaceId: string, key: string): Promise<boolean> {
     return this.db.transaction(async (tx) => {
       const removed = await tx.execute('DELETE FROM custom_fields WHERE workspace_id = $1 AND key = $2', [workspaceId, key]);
-      if (removed) await tx.query('UPDATE users SET custom = custom - $2::text WHERE workspace_id = $1 AND custom ? $2', [workspaceId, key]);
+      if (removed) {
+        await tx.query('UPDATE users SET custom = custom - $2::text WHERE workspace_id = $1 AND custom ? $2', [workspaceId, key]);
+        // The directory changed: a plan made before is stale.
+        await tx.query('UPDATE workspaces SET directory_version = directory_version + 1 WHERE id = $1', [workspaceId]);
+      }
       return removed > 0;
     });
   }

@@ -48,8 +48,8 @@ export interface PlanHooks {
  * changes go to import_group_changes. The directory is never loaded into memory.
  *
  * Each step is its own transaction (a few seconds at 1M lines), so no transaction stays open for
- * the whole plan; the plan counts as made only when its last step records it. A plan cut short
- * is made again from the start. The directory version is read at the start: if another import
+ * the whole plan; the import has no plan (planned_at is null) from the first step until the last
+ * records it. A plan cut short is made again from the start. The directory version is read at the start: if another import
  * changes the directory while the plan is made, the plan is stale and is made again before it
  * applies.
  */
@@ -98,7 +98,8 @@ export class PlannerRepository {
            FROM imports i JOIN workspaces w ON w.id = i.workspace_id WHERE i.workspace_id = $1 AND i.id = $2`,
         params,
       );
-      await tx.query(`UPDATE imports SET phase = 'planning', updated_at = now() WHERE workspace_id = $1 AND id = $2`, params);
+      // Until its last step, the import has no plan: nothing applies, shows or is approved half-made.
+      await tx.query(`UPDATE imports SET phase = 'planning', planned_at = NULL, planned_version = NULL, updated_at = now() WHERE workspace_id = $1 AND id = $2`, params);
       await tx.query(`DELETE FROM import_errors WHERE workspace_id = $1 AND import_id = $2 AND source = 'plan'`, params);
       await tx.query(`DELETE FROM import_changes WHERE workspace_id = $1 AND import_id = $2 AND seq > $3`, [...params, applied]);
       await tx.query(`DELETE FROM import_group_changes WHERE workspace_id = $1 AND import_id = $2`, params);
