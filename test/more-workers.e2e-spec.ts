@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { appliedImports, importsAppliedInLog, orderProblems } from '../scripts/bench/apply-order.js';
+import { appliedImports, orderProblems } from '../scripts/bench/apply-order.js';
+import { importsAppliedInLog } from '../scripts/bench/worker-log.js';
 import { Api } from './support/api-client.js';
 import { employeesCsv } from './support/employee-csv.js';
 import { useApiWithWorkerProcesses } from './support/worker-rig.js';

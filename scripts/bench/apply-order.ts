@@ -58,14 +58,3 @@ export function orderProblems(workspace: string, imports: AppliedImport[]): stri
   });
   return problems;
 }
-
-/** The imports a worker process applied, from its log (the pipeline's `applied` milestone). */
-export function importsAppliedInLog(log: string): string[] {
-  const ids = new Set<string>();
-  for (const line of log.split('\n')) {
-    if (!line.startsWith('{') || !line.includes('"applied"')) continue;
-    const entry = JSON.parse(line) as { msg?: string; importId?: string };
-    if (entry.msg === 'applied' && entry.importId) ids.add(entry.importId);
-  }
-  return [...ids];
-}

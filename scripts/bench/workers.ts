@@ -1,10 +1,11 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { appliedImports, importsAppliedInLog, orderProblems, type AppliedImport } from './apply-order.js';
+import { appliedImports, orderProblems, type AppliedImport } from './apply-order.js';
 import { BENCH_WORKER_ENV, createKey, deltaFile, firstLoadFile, freshDatabase, OUT, openBenchServer, prepareOut, round, writeResults } from './bench-setup.js';
 import { parentPid, sampleCpu, type CpuUsage } from './cpu-usage.js';
 import { defineBenchFields, requestState, startRostersync, uploadFile, workerLogName, type Processes } from './rostersync-run.js';
+import { importsAppliedInLog, milestonesInLog } from './worker-log.js';
 
 /**
  * npm run bench:workers: four workspaces, each with three imports queued in order (a first load,
@@ -42,8 +43,9 @@ interface Result {
   seconds: number;
   rowsPerSecond: number;
   speedUp: number;
-  /** Mean time of one import from IMPORTING to COMPLETED. */
+  /** Mean time of one import from IMPORTING to COMPLETED, and of its phases (the workers' milestones). */
   meanImportSeconds: number;
+  meanPhaseSeconds: Record<string, number>;
   importsAppliedByWorker: number[];
   uploadSeconds: number;
   cpu: CpuUsage;
@@ -114,7 +116,8 @@ async function runImports(client: pg.Client, processes: Processes, keys: string[
 async function resultOf(client: pg.Client, workers: number, logDir: string, run: { uploadSeconds: number; cpu: CpuUsage }): Promise<Result> {
   const byWorkspace = await appliedImports((sql, params) => client.query(sql, params).then((r) => r.rows));
   await verify(client, byWorkspace);
-  const importsAppliedByWorker = await appliedByWorker(logDir, workers);
+  const logs = await workerLogs(logDir, workers);
+  const importsAppliedByWorker = logs.map((log) => importsAppliedInLog(log).length);
   if (workers > 1 && importsAppliedByWorker.some((n) => n === 0)) {
     throw new Error(`a worker applied no import: ${importsAppliedByWorker.join(', ')}`);
   }
@@ -130,6 +133,7 @@ async function resultOf(client: pg.Client, workers: number, logDir: string, run:
     rowsPerSecond: Math.round(rows / seconds),
     speedUp: 1,
     meanImportSeconds: round(all.reduce((sum, i) => sum + (i.completed!.getTime() - i.started!.getTime()) / 1000, 0) / all.length),
+    meanPhaseSeconds: meanPhases(logs, all.length),
     importsAppliedByWorker,
     uploadSeconds: round(run.uploadSeconds),
     cpu: run.cpu,
@@ -198,21 +202,26 @@ async function verify(client: pg.Client, byWorkspace: Map<string, AppliedImport[
   console.error(`[bench] verified: ${WORKSPACES.length} workspaces × ${PLAN.length} imports applied one at a time in request order, counts and directories right`);
 }
 
-async function appliedByWorker(logDir: string, workers: number): Promise<number[]> {
-  const counts = [];
-  for (let n = 1; n <= workers; n++) {
-    counts.push(importsAppliedInLog(await fs.readFile(path.join(logDir, workerLogName(n, workers)), 'utf8')).length);
-  }
-  return counts;
+async function workerLogs(logDir: string, workers: number): Promise<string[]> {
+  const logs = [];
+  for (let n = 1; n <= workers; n++) logs.push(await fs.readFile(path.join(logDir, workerLogName(n, workers)), 'utf8'));
+  return logs;
+}
+
+/** Mean seconds an import spent staging, binding its plan and applying, over all the workers' logs. */
+function meanPhases(logs: string[], imports: number): Record<string, number> {
+  const totals: Record<string, number> = {};
+  for (const { msg, seconds } of logs.flatMap(milestonesInLog)) totals[msg] = (totals[msg] ?? 0) + seconds;
+  return Object.fromEntries(Object.entries(totals).map(([msg, seconds]) => [msg, round(seconds / imports)]));
 }
 
 function print(results: Result[]): void {
-  console.log('\n| worker processes | jobs at once each | imports | rows | seconds | rows/s | speed-up | mean import s | imports by worker | load (1 min) mean / max | CPU s: workers / API / PostgreSQL / whole machine |');
+  console.log('\n| worker processes | jobs at once each | imports | rows | seconds | rows/s | speed-up | mean import s (staged + plan + applied) | imports by worker | load (1 min) mean / max | CPU s: workers / API / PostgreSQL / whole machine |');
   console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     const workerCpu = Object.entries(r.cpu.processes).filter(([name]) => name.startsWith('worker')).map(([, s]) => s).join(' + ');
     console.log(
-      `| ${r.workers} | ${r.concurrencyPerWorker} | ${r.imports} | ${r.rows.toLocaleString('en')} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.speedUp}× | ${r.meanImportSeconds} | ${r.importsAppliedByWorker.join(' / ')} | ${r.cpu.load.mean} / ${r.cpu.load.max} | ${workerCpu} / ${r.cpu.processes.api} / ${r.cpu.postgres ?? '–'} / ${r.cpu.machineBusy} of ${round(r.cpu.seconds * r.cpu.cores)} |`,
+      `| ${r.workers} | ${r.concurrencyPerWorker} | ${r.imports} | ${r.rows.toLocaleString('en')} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.speedUp}× | ${r.meanImportSeconds} (${Object.values(r.meanPhaseSeconds).join(' + ')}) | ${r.importsAppliedByWorker.join(' / ')} | ${r.cpu.load.mean} / ${r.cpu.load.max} | ${workerCpu} / ${r.cpu.processes.api} / ${r.cpu.postgres ?? '–'} / ${r.cpu.machineBusy} of ${round(r.cpu.seconds * r.cpu.cores)} |`,
     );
   }
 }
