@@ -6,6 +6,7 @@ import { BENCH_WORKER_ENV, createKey, deltaFile, firstLoadFile, freshDatabase, O
 import { parentPid, sampleCpu, type CpuUsage } from './cpu-usage.js';
 import { defineBenchFields, requestState, startRostersync, uploadFile, workerLogName, type Processes } from './rostersync-run.js';
 import { importsAppliedInLog, milestonesInLog } from './worker-log.js';
+import { printRuns, summarise, withCpuShares, type WorkersRun } from './workers-report.js';
 
 /**
  * npm run bench:workers: four workspaces, each with three imports queued in order (a first load,
@@ -14,11 +15,14 @@ import { importsAppliedInLog, milestonesInLog } from './worker-log.js';
  * last COMPLETED, and checks from the database that each workspace's imports applied one at a
  * time in request order and that every directory holds what the last file says.
  *
- * BENCH_WORKERS_ROWS rows per file (50000; a multiple of 100), BENCH_WORKERS=1,2 the runs,
- * BENCH_WORKER_CONCURRENCY jobs each worker process runs at once (1: one import per process).
+ * BENCH_WORKERS_ROWS rows per file (50000; a multiple of 100), BENCH_WORKERS=1,2 the numbers of
+ * worker processes, BENCH_ROUNDS times over (1; alternating, so that a change in the machine's
+ * load falls on both; medians compared), BENCH_WORKER_CONCURRENCY jobs each worker process runs
+ * at once (1: one import per process).
  */
 const ROWS = Number(process.env.BENCH_WORKERS_ROWS ?? 50_000);
 const RUNS = (process.env.BENCH_WORKERS ?? '1,2').split(',').map(Number);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1);
 const CONCURRENCY = process.env.BENCH_WORKER_CONCURRENCY ?? '1';
 const WORKSPACES = ['north', 'south', 'east', 'west'];
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
@@ -35,46 +39,33 @@ const PLAN = [
   { file: () => firstLoadFile(ROWS), counts: { create: 0, update: CHANGED, error: 0 } },
 ];
 
-interface Result {
-  workers: number;
-  concurrencyPerWorker: number;
-  imports: number;
-  rows: number;
-  seconds: number;
-  rowsPerSecond: number;
-  speedUp: number;
-  /** Mean time of one import from IMPORTING to COMPLETED, and of its phases (the workers' milestones). */
-  meanImportSeconds: number;
-  meanPhaseSeconds: Record<string, number>;
-  importsAppliedByWorker: number[];
-  uploadSeconds: number;
-  cpu: CpuUsage;
-}
-
 async function main(): Promise<void> {
   if (ROWS % 100 !== 0) throw new Error('BENCH_WORKERS_ROWS must be a multiple of 100');
   await prepareOut();
   const files = [];
   for (const step of PLAN) files.push(await step.file());
   const server = await openBenchServer();
-  const results: Result[] = [];
+  const runs: WorkersRun[] = [];
   try {
-    for (const workers of RUNS) results.push(await measure(server.url, files, workers));
+    for (let pass = 1; pass <= ROUNDS; pass++) {
+      for (const workers of RUNS) runs.push(await measure(server.url, files, workers, `run-${runs.length + 1}-workers-${workers}`));
+    }
   } finally {
     await server.stop();
   }
-  for (const result of results) result.speedUp = round(results[0].seconds / result.seconds);
-  print(results);
-  const json = await writeResults('bench-workers', { rowsPerFile: ROWS, workspaces: WORKSPACES.length, results });
+  const summary = summarise(runs);
+  printRuns(runs, summary);
+  const json = await writeResults('bench-workers', { rowsPerFile: ROWS, workspaces: WORKSPACES.length, summary, runs });
   console.log(`\nwritten to ${json}`);
 }
 
-async function measure(serverUrl: string, files: string[], workers: number): Promise<Result> {
+/** One run on a fresh database; the processes' logs in bench/out/logs/<name>. */
+async function measure(serverUrl: string, files: string[], workers: number, name: string): Promise<WorkersRun> {
   console.error(`[bench] ${workers} worker process(es), ${CONCURRENCY} job(s) at once each`);
   const url = await freshDatabase(serverUrl, 'rostersync_bench_workers');
   const keys = [];
   for (const workspace of WORKSPACES) keys.push(await createKey(url, workspace));
-  const logDir = path.join(OUT, 'logs', `workers-${workers}`);
+  const logDir = path.join(OUT, 'logs', name);
   await fs.mkdir(logDir, { recursive: true });
   const env = { ...BENCH_WORKER_ENV, ROSTERSYNC_PREVIEW_CONCURRENCY: CONCURRENCY, ROSTERSYNC_APPLY_CONCURRENCY: CONCURRENCY };
   const client = new pg.Client({ connectionString: url });
@@ -113,7 +104,7 @@ async function runImports(client: pg.Client, processes: Processes, keys: string[
 }
 
 /** Checks the run (order, counts, directories, every worker busy) and measures it from the database. */
-async function resultOf(client: pg.Client, workers: number, logDir: string, run: { uploadSeconds: number; cpu: CpuUsage }): Promise<Result> {
+async function resultOf(client: pg.Client, workers: number, logDir: string, run: { uploadSeconds: number; cpu: CpuUsage }): Promise<WorkersRun> {
   const byWorkspace = await appliedImports((sql, params) => client.query(sql, params).then((r) => r.rows));
   await verify(client, byWorkspace);
   const logs = await workerLogs(logDir, workers);
@@ -124,20 +115,19 @@ async function resultOf(client: pg.Client, workers: number, logDir: string, run:
   const all = [...byWorkspace.values()].flat();
   const seconds = await requestToLastCompleted(client);
   const rows = ROWS * all.length;
-  return {
+  return withCpuShares({
     workers,
     concurrencyPerWorker: Number(CONCURRENCY),
     imports: all.length,
     rows,
     seconds: round(seconds),
     rowsPerSecond: Math.round(rows / seconds),
-    speedUp: 1,
     meanImportSeconds: round(all.reduce((sum, i) => sum + (i.completed!.getTime() - i.started!.getTime()) / 1000, 0) / all.length),
     meanPhaseSeconds: meanPhases(logs, all.length),
     importsAppliedByWorker,
     uploadSeconds: round(run.uploadSeconds),
     cpu: run.cpu,
-  };
+  });
 }
 
 function processPids(processes: Processes): Record<string, number> {
@@ -213,17 +203,6 @@ function meanPhases(logs: string[], imports: number): Record<string, number> {
   const totals: Record<string, number> = {};
   for (const { msg, seconds } of logs.flatMap(milestonesInLog)) totals[msg] = (totals[msg] ?? 0) + seconds;
   return Object.fromEntries(Object.entries(totals).map(([msg, seconds]) => [msg, round(seconds / imports)]));
-}
-
-function print(results: Result[]): void {
-  console.log('\n| worker processes | jobs at once each | imports | rows | seconds | rows/s | speed-up | mean import s (staged + plan + applied) | imports by worker | load (1 min) mean / max | CPU s: workers / API / PostgreSQL / whole machine |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const r of results) {
-    const workerCpu = Object.entries(r.cpu.processes).filter(([name]) => name.startsWith('worker')).map(([, s]) => s).join(' + ');
-    console.log(
-      `| ${r.workers} | ${r.concurrencyPerWorker} | ${r.imports} | ${r.rows.toLocaleString('en')} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.speedUp}× | ${r.meanImportSeconds} (${Object.values(r.meanPhaseSeconds).join(' + ')}) | ${r.importsAppliedByWorker.join(' / ')} | ${r.cpu.load.mean} / ${r.cpu.load.max} | ${workerCpu} / ${r.cpu.processes.api} / ${r.cpu.postgres ?? '–'} / ${r.cpu.machineBusy} of ${round(r.cpu.seconds * r.cpu.cores)} |`,
-    );
-  }
 }
 
 main().catch((error: unknown) => {
