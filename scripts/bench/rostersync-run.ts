@@ -14,25 +14,47 @@ export const BENCH_MAPPING = {
 
 export interface Processes {
   baseUrl: string;
+  api: ChildProcess;
+  /** The first worker. */
   worker: ChildProcess;
+  workers: ChildProcess[];
   stop(): Promise<void>;
 }
 
-/** The API and one worker as separate processes of the built app, as an operator runs them. */
-export async function startRostersync(databaseUrl: string, port: number, env: Record<string, string>): Promise<Processes> {
+export interface StartOptions {
+  /** Worker processes to start (1 unless said). */
+  workers?: number;
+  /** Where each process's log goes (api.log, worker.log or worker-<n>.log); bench/out/logs unless said. */
+  logDir?: string;
+}
+
+/** The API and its workers as separate processes of the built app, as an operator runs them. */
+export async function startRostersync(databaseUrl: string, port: number, env: Record<string, string>, options: StartOptions = {}): Promise<Processes> {
   const common = { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'info', ...env };
-  const api = await launch({ ...common, ROLE: 'api', PORT: String(port), HOST: '127.0.0.1' }, 'listening');
-  const worker = await launch({ ...common, ROLE: 'worker' }, 'worker is taking import jobs');
+  const logDir = options.logDir ?? path.resolve('bench', 'out', 'logs');
+  const count = options.workers ?? 1;
+  const api = await launch({ ...common, ROLE: 'api', PORT: String(port), HOST: '127.0.0.1' }, 'listening', path.join(logDir, 'api.log'));
+  const workers: ChildProcess[] = [];
+  for (let n = 1; n <= count; n++) {
+    workers.push(await launch({ ...common, ROLE: 'worker' }, 'worker is taking import jobs', path.join(logDir, workerLogName(n, count))));
+  }
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    worker,
+    api,
+    worker: workers[0],
+    workers,
     async stop(): Promise<void> {
-      for (const child of [api, worker]) {
+      for (const child of [api, ...workers]) {
         child.kill('SIGTERM');
         await new Promise((resolve) => child.once('exit', resolve));
       }
     },
   };
+}
+
+/** worker.log when there is one, worker-<n>.log when there are several. */
+export function workerLogName(n: number, count: number): string {
+  return count === 1 ? 'worker.log' : `worker-${n}.log`;
 }
 
 /** The Node flags `npm start` gives the app (package.json's start script), so the benchmark runs what users run. */
@@ -43,13 +65,13 @@ const START_FLAGS = (() => {
   return command[1].split(' ').filter(Boolean);
 })();
 
-/** Each process's log is kept in bench/out/logs/<role>.log (appended), to see where the time went. */
-function launch(env: NodeJS.ProcessEnv, ready: string): Promise<ChildProcess> {
+/** Each process's log is kept (appended) in `logFile`, to see where the time went. */
+function launch(env: NodeJS.ProcessEnv, ready: string, logFile: string): Promise<ChildProcess> {
   // As `npm start` runs it (its Node flags: heap sizes), plus BENCH_WORKER_NODE_FLAGS for the worker,
   // e.g. "--cpu-prof --cpu-prof-dir=bench/out/profiles" to profile it.
   const flags = [...START_FLAGS, ...(env.ROLE === 'worker' ? (env.BENCH_WORKER_NODE_FLAGS ?? '').split(' ').filter(Boolean) : [])];
   const child = spawn(process.execPath, [...flags, MAIN], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const log = createWriteStream(path.resolve('bench', 'out', 'logs', `${env.ROLE}.log`), { flags: 'a' });
+  const log = createWriteStream(logFile, { flags: 'a' });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   let output = '';
@@ -95,17 +117,13 @@ export async function defineBenchFields(baseUrl: string, key: string): Promise<v
 /** Upload → PREVIEW_PENDING → PREVIEW_READY → IMPORT_PENDING → COMPLETED, through the HTTP API. */
 export async function importThroughApi(baseUrl: string, key: string, file: string): Promise<RunTimings> {
   const started = performance.now();
-  const form = new FormData();
-  form.append('file', await openAsBlob(file), path.basename(file));
-  form.append('config', JSON.stringify({ mapping: BENCH_MAPPING }));
-  const created = await call(baseUrl, key, 'POST', '/v1/imports', form);
-  const id = created.id as string;
+  const id = await uploadFile(baseUrl, key, file);
   const uploaded = performance.now();
-  await call(baseUrl, key, 'PATCH', `/v1/imports/${id}`, JSON.stringify({ state: 'PREVIEW_PENDING' }));
-  await waitFor(baseUrl, key, id, 'PREVIEW_READY');
+  await requestState(baseUrl, key, id, 'PREVIEW_PENDING');
+  await waitForState(baseUrl, key, id, 'PREVIEW_READY');
   const previewed = performance.now();
-  await call(baseUrl, key, 'PATCH', `/v1/imports/${id}`, JSON.stringify({ state: 'IMPORT_PENDING' }));
-  const done = await waitFor(baseUrl, key, id, 'COMPLETED');
+  await requestState(baseUrl, key, id, 'IMPORT_PENDING');
+  const done = await waitForState(baseUrl, key, id, 'COMPLETED');
   const finished = performance.now();
   return {
     upload: (uploaded - started) / 1000,
@@ -114,6 +132,19 @@ export async function importThroughApi(baseUrl: string, key: string, file: strin
     total: (finished - started) / 1000,
     counts: done.counts as Record<string, number>,
   };
+}
+
+/** POST /v1/imports with the benchmark's mapping: the import's id, in DRAFT. */
+export async function uploadFile(baseUrl: string, key: string, file: string): Promise<string> {
+  const form = new FormData();
+  form.append('file', await openAsBlob(file), path.basename(file));
+  form.append('config', JSON.stringify({ mapping: BENCH_MAPPING }));
+  return (await call(baseUrl, key, 'POST', '/v1/imports', form)).id as string;
+}
+
+/** PATCH /v1/imports/<id> {state}. */
+export async function requestState(baseUrl: string, key: string, id: string, state: string): Promise<void> {
+  await call(baseUrl, key, 'PATCH', `/v1/imports/${id}`, JSON.stringify({ state }));
 }
 
 async function call(baseUrl: string, key: string, method: string, route: string, body?: FormData | string): Promise<Record<string, unknown>> {
@@ -125,7 +156,8 @@ async function call(baseUrl: string, key: string, method: string, route: string,
   return json;
 }
 
-async function waitFor(baseUrl: string, key: string, id: string, state: string): Promise<Record<string, unknown>> {
+/** Polls the import until it is in `state`; throws when it ends otherwise. */
+export async function waitForState(baseUrl: string, key: string, id: string, state: string): Promise<Record<string, unknown>> {
   for (;;) {
     const current = await call(baseUrl, key, 'GET', `/v1/imports/${id}`);
     if (current.state === state) return current;

@@ -1,18 +1,5 @@
-import 'reflect-metadata';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import pg from 'pg';
-import { DataSource } from 'typeorm';
-import { ApiKeysRepository } from '../../src/modules/auth/api-keys.repository.js';
-import { ApiKeysService } from '../../src/modules/auth/api-keys.service.js';
-import { WorkspacesRepository } from '../../src/modules/auth/workspaces.repository.js';
-import { loadEnv } from '../../src/modules/config/env.js';
-import { dataSourceOptions } from '../../src/modules/database/data-source-options.js';
-import { Database } from '../../src/modules/database/database.js';
-import { asSystem } from '../../src/modules/database/db-scope.js';
-import { openDatabase } from '../../src/modules/database/database-url.js';
-import { migrate } from '../../src/modules/database/migrate.js';
-import { GENERATOR_VERSION, writeEmployeeFile } from './employee-file.js';
+import { BENCH_WORKER_ENV, createKey, deltaFile, firstLoadFile, freshDatabase, openBenchServer, prepareOut, round, writeResults } from './bench-setup.js';
 import { handWrittenSql } from './hand-sql.js';
 import { defineBenchFields, importThroughApi, peakRssMb, startRostersync } from './rostersync-run.js';
 
@@ -21,10 +8,8 @@ import { defineBenchFields, importThroughApi, peakRssMb, startRostersync } from 
  * processes) against the hand-written SQL pipeline, on the same database, for a first load and
  * a 10%-changed delta. BENCH_SIZES=100000,1000000 by default.
  */
-const OUT = path.resolve('bench', 'out');
 const SIZES = (process.env.BENCH_SIZES ?? '100000,1000000').split(',').map(Number);
 const PORT = Number(process.env.BENCH_PORT ?? 3917);
-const WORKER_ENV = { ROSTERSYNC_BATCH_SIZE: process.env.ROSTERSYNC_BATCH_SIZE ?? '10000' };
 
 interface Row {
   case: string;
@@ -39,22 +24,18 @@ interface Row {
 }
 
 async function main(): Promise<void> {
-  await fs.mkdir(path.join(OUT, 'data'), { recursive: true });
-  await fs.rm(path.join(OUT, 'logs'), { recursive: true, force: true });
-  await fs.mkdir(path.join(OUT, 'logs'));
-  const env = loadEnv({ ...process.env, ROSTERSYNC_DATA_DIR: process.env.ROSTERSYNC_DATA_DIR ?? '.data/bench' });
-  const database = await openDatabase(env, (m) => console.error(`[db] ${m}`));
+  await prepareOut();
+  const database = await openBenchServer();
   const url = await freshDatabase(database.url, 'rostersync_bench');
-  await migrate(url);
   const results: Row[] = [];
   try {
     const largest = Math.max(...SIZES);
     for (const size of SIZES) {
-      const file = await dataFile(`first-${size}-v${GENERATOR_VERSION}.csv`, { count: size });
+      const file = await firstLoadFile(size);
       const key = await createKey(url, `bench-${size}`);
       results.push(await measure(url, key, file, `first load`, size, `hand_dir_${size}`));
       if (size === largest) {
-        const delta = await dataFile(`delta-${size}-v${GENERATOR_VERSION}.csv`, { count: size, changed: true, absent: true, added: size / 100 });
+        const delta = await deltaFile(size);
         results.push(await measure(url, key, delta, 'delta 10% changed, 1% new, 1% absent', size, `hand_dir_${size}`));
       }
     }
@@ -62,14 +43,13 @@ async function main(): Promise<void> {
     await database.stop();
   }
   print(results);
-  const json = path.join(OUT, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-  await fs.writeFile(json, JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
+  const json = await writeResults('bench', { results });
   console.log(`\nwritten to ${json}`);
 }
 
 async function measure(url: string, key: string, file: string, label: string, size: number, table: string): Promise<Row> {
   console.error(`[bench] ${label}, ${size} rows: rostersync`);
-  const processes = await startRostersync(url, PORT, WORKER_ENV);
+  const processes = await startRostersync(url, PORT, BENCH_WORKER_ENV);
   const sampler = longestTransaction(url);
   let run;
   let rss;
@@ -122,51 +102,12 @@ function longestTransaction(url: string): { stop(): Promise<number> } {
   };
 }
 
-async function dataFile(name: string, spec: Parameters<typeof writeEmployeeFile>[1]): Promise<string> {
-  const file = path.join(OUT, 'data', name);
-  if (!(await fs.stat(file).catch(() => null))) {
-    console.error(`[bench] generating ${name}`);
-    await writeEmployeeFile(file, spec);
-  }
-  return file;
-}
-
-async function freshDatabase(serverUrl: string, name: string): Promise<string> {
-  const admin = new URL(serverUrl);
-  admin.pathname = '/postgres';
-  const client = new pg.Client({ connectionString: admin.toString() });
-  await client.connect();
-  await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await client.query(`CREATE DATABASE ${name}`);
-  // Slow statements (over a second, or BENCH_LOG_STATEMENTS_MS) go to the server's log, to see
-  // where an import spends its time.
-  await client.query(`ALTER DATABASE ${name} SET log_min_duration_statement = ${Number(process.env.BENCH_LOG_STATEMENTS_MS ?? 1000)}`);
-  await client.end();
-  admin.pathname = `/${name}`;
-  return admin.toString();
-}
-
-async function createKey(url: string, workspace: string): Promise<string> {
-  const dataSource = await new DataSource(dataSourceOptions(url, 1)).initialize();
-  try {
-    const db = new Database(dataSource);
-    const service = new ApiKeysService(db, new ApiKeysRepository(db), new WorkspacesRepository());
-    return (await asSystem(() => service.create(workspace, 'bench', 'admin'))).key;
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
 function print(results: Row[]): void {
   console.log('\n| case | rows | rostersync s | hand-written SQL s | ratio | rows/s | worker peak RSS MB | longest transaction s |');
   console.log('|---|---|---|---|---|---|---|---|');
   for (const r of results) {
     console.log(`| ${r.case} | ${r.rows.toLocaleString('en')} | ${r.rostersyncSeconds} | ${r.sqlSeconds} | ${r.ratio}× | ${r.rowsPerSecond.toLocaleString('en')} | ${r.workerPeakRssMb} | ${r.longestTransactionSeconds} |`);
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }
 
 main().catch((error: unknown) => {
