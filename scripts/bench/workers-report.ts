@@ -27,6 +27,8 @@ export interface WorkersSummary {
   medianSeconds: number;
   rowsPerSecond: number;
   speedUp: number;
+  /** Each round's speed-up (its run with the first number of workers against its run with this one). */
+  speedUpPerRound: number[];
 }
 
 export function withCpuShares(run: Omit<WorkersRun, 'rostersyncCpuSeconds' | 'otherCpuSeconds'>): WorkersRun {
@@ -34,16 +36,18 @@ export function withCpuShares(run: Omit<WorkersRun, 'rostersyncCpuSeconds' | 'ot
   return { ...run, rostersyncCpuSeconds: round(ours), otherCpuSeconds: round(run.cpu.machineBusy - ours) };
 }
 
-/** Median time per number of workers, and its speed-up over the first number measured. */
+/** Median time per number of workers, and its speed-up over the first number measured (runs alternate, round by round). */
 export function summarise(runs: WorkersRun[]): WorkersSummary[] {
   const counts = [...new Set(runs.map((r) => r.workers))];
-  const medians = counts.map((workers) => median(runs.filter((r) => r.workers === workers).map((r) => r.seconds)));
+  const seconds = counts.map((workers) => runs.filter((r) => r.workers === workers).map((r) => r.seconds));
+  const medians = seconds.map(median);
   return counts.map((workers, i) => ({
     workers,
-    runs: runs.filter((r) => r.workers === workers).length,
+    runs: seconds[i].length,
     medianSeconds: round(medians[i]),
     rowsPerSecond: Math.round(runs[0].rows / medians[i]),
     speedUp: round(medians[0] / medians[i]),
+    speedUpPerRound: seconds[i].map((s, r) => round(seconds[0][r] / s)),
   }));
 }
 
@@ -57,10 +61,11 @@ export function printRuns(runs: WorkersRun[], summary: WorkersSummary[]): void {
       `| ${r.workers} | ${r.concurrencyPerWorker} | ${r.seconds} | ${r.rowsPerSecond.toLocaleString('en')} | ${r.meanImportSeconds} (${Object.values(r.meanPhaseSeconds).join(' + ')}) | ${r.importsAppliedByWorker.join(' / ')} | ${r.cpu.load.mean} / ${r.cpu.load.max} | ${workerCpu} / ${r.cpu.processes.api} / ${r.cpu.postgres ?? '–'} | ${round(r.rostersyncCpuSeconds / r.cpu.seconds)} | ${r.otherCpuSeconds} | ${Math.round((100 * r.cpu.machineBusy) / capacity)}% of ${r.cpu.cores} cores |`,
     );
   }
-  console.log(`\n| worker processes | runs | imports × rows | median seconds | rows/s | speed-up |`);
-  console.log('|---|---|---|---|---|---|');
+  console.log(`\n| worker processes | runs | imports × rows | median seconds | rows/s | speed-up | speed-up per round |`);
+  console.log('|---|---|---|---|---|---|---|');
   for (const s of summary) {
-    console.log(`| ${s.workers} | ${s.runs} | ${runs[0].imports} × ${(runs[0].rows / runs[0].imports).toLocaleString('en')} | ${s.medianSeconds} | ${s.rowsPerSecond.toLocaleString('en')} | ${s.speedUp}× |`);
+    const rows = (runs[0].rows / runs[0].imports).toLocaleString('en');
+    console.log(`| ${s.workers} | ${s.runs} | ${runs[0].imports} × ${rows} | ${s.medianSeconds} | ${s.rowsPerSecond.toLocaleString('en')} | ${s.speedUp}× | ${s.speedUpPerRound.map((x) => `${x}×`).join(', ')} |`);
   }
 }
 
