@@ -1,14 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Api } from './support/api-client.js';
+import { Api, type ErrorItem } from './support/api-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
-interface ErrorItem {
-  line: number;
-  column: string | null;
-  code: string;
-  message: string;
-  raw: string;
-}
 
 describe('a file with bad lines', () => {
   let app: TestApp;

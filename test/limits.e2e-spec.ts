@@ -1,18 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Api } from './support/api-client.js';
+import { Api, type ErrorItem } from './support/api-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
 const MAX_UPLOAD = 3 * 1024 * 1024;
 const MAX_LINE = 200;
 const MAX_COLUMNS = 8;
 
-interface ErrorItem {
-  line: number;
-  column: string | null;
-  code: string;
-  message: string;
-  raw: string;
-}
 
 /** What a deployment refuses to take in: files over the upload limit, records over the line limit, headers with too many columns. */
 describe('limits', () => {

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { until } from './support/until.js';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { createHash } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -35,14 +36,6 @@ describe('notifications', () => {
   });
 
   const to = (address: string) => mails.filter((mail) => JSON.stringify(mail.to).includes(address));
-  async function until<T>(what: () => T, done: (value: T) => boolean): Promise<T> {
-    for (let i = 0; i < 300; i++) {
-      const value = what();
-      if (done(value)) return value;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`not reached: ${JSON.stringify(what())}`);
-  }
   async function imported(api: Api, csv: string, config: Record<string, unknown>): Promise<ImportBody> {
     const upload = await api.upload(csv, { config });
     await api.request(upload.body.id, 'IMPORT_PENDING');

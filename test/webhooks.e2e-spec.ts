@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { until } from './support/until.js';
 import { createHmac } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -46,14 +47,6 @@ describe('webhooks', () => {
   });
 
   const deliveries = async (id: string) => (await api.get<{ items: Delivery[] }>(`/v1/webhooks/${id}/deliveries`)).body.items;
-  async function until<T>(what: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-    for (let i = 0; i < 300; i++) {
-      const value = await what();
-      if (done(value)) return value;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    throw new Error(`not reached: ${JSON.stringify(await what())}`);
-  }
 
   it('signs each delivery, retries a failed one, and shows every attempt', async () => {
     const created = await api.post<{ id: string; secret: string }>('/v1/webhooks', { url, events: ['import.completed', 'import.waiting_for_approval'] });

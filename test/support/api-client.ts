@@ -10,6 +10,15 @@ export interface ImportBody {
   [key: string]: unknown;
 }
 
+/** One line error, as GET /v1/imports/:id/errors lists it. */
+export interface ErrorItem {
+  line: number;
+  column: string | null;
+  code: string;
+  message: string;
+  raw: string;
+}
+
 export interface Reply<T = Record<string, unknown>> {
   status: number;
   headers: Headers;

@@ -1,5 +1,5 @@
 /** Polls `what` every 100 ms until `done` holds (never a fixed sleep); fails with the last value after 30 s. */
-export async function until<T>(what: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+export async function until<T>(what: () => T | Promise<T>, done: (value: T) => boolean): Promise<T> {
   for (let i = 0; i < 300; i++) {
     const value = await what();
     if (done(value)) return value;
