@@ -9,6 +9,7 @@ import { Notifications1764400000000 } from '../../../migrations/1764400000000-no
 import { RecoveryCodesReady1764500000000 } from '../../../migrations/1764500000000-recovery-codes-ready.js';
 import { AuditAndIsolation1764600000000 } from '../../../migrations/1764600000000-audit-and-isolation.js';
 import { ApiKeyRates1764700000000 } from '../../../migrations/1764700000000-api-key-rates.js';
+import { BulkTables1764800000000 } from '../../../migrations/1764800000000-bulk-tables.js';
 
 /** Migrations in the order they run; each is reviewable SQL in migrations/. */
 export const MIGRATIONS = [
@@ -22,6 +23,7 @@ export const MIGRATIONS = [
   RecoveryCodesReady1764500000000,
   AuditAndIsolation1764600000000,
   ApiKeyRates1764700000000,
+  BulkTables1764800000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 20, idleTransactionSeconds = 60): DataSourceOptions {
