@@ -10,6 +10,7 @@ import { RecoveryCodesReady1764500000000 } from '../../../migrations/17645000000
 import { AuditAndIsolation1764600000000 } from '../../../migrations/1764600000000-audit-and-isolation.js';
 import { ApiKeyRates1764700000000 } from '../../../migrations/1764700000000-api-key-rates.js';
 import { BulkTables1764800000000 } from '../../../migrations/1764800000000-bulk-tables.js';
+import { DirectoryLookups1764900000000 } from '../../../migrations/1764900000000-directory-lookups.js';
 
 /** Migrations in the order they run; each is reviewable SQL in migrations/. */
 export const MIGRATIONS = [
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   AuditAndIsolation1764600000000,
   ApiKeyRates1764700000000,
   BulkTables1764800000000,
+  DirectoryLookups1764900000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 20, idleTransactionSeconds = 60): DataSourceOptions {

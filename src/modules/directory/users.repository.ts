@@ -78,7 +78,7 @@ export class UsersRepository {
   async find(workspaceId: string, key: string): Promise<UserDetail | undefined> {
     const [user] = await this.db.query<UserView & { managerId: string | null }>(
       `SELECT ${COLUMNS}, u.manager_id AS "managerId" FROM users u
-        WHERE u.workspace_id = $1 AND (u.external_id = $2 OR ($2 LIKE '%@%' AND lower(u.email) = lower($2)))
+        WHERE u.workspace_id = $1 AND (u.external_id = $2 OR ($2 LIKE '%@%' AND u.email_lower = lower($2)))
         ORDER BY (u.external_id = $2) DESC NULLS LAST LIMIT 1`,
       [workspaceId, key],
     );
@@ -105,7 +105,7 @@ export class UsersRepository {
   async activate(workspaceId: string, key: string): Promise<boolean> {
     const rows = await this.db.query(
       `UPDATE users SET activated_at = coalesce(activated_at, now())
-        WHERE workspace_id = $1 AND (external_id = $2 OR ($2 LIKE '%@%' AND lower(email) = lower($2))) RETURNING 1`,
+        WHERE workspace_id = $1 AND (external_id = $2 OR ($2 LIKE '%@%' AND email_lower = lower($2))) RETURNING 1`,
       [workspaceId, key],
     );
     return rows.length > 0;
@@ -113,7 +113,7 @@ export class UsersRepository {
 
   async history(workspaceId: string, key: string, page: number, pageSize: number): Promise<Record<string, unknown>[] | undefined> {
     const [person] = await this.db.query<{ id: string }>(
-      `SELECT id FROM users WHERE workspace_id = $1 AND (external_id = $2 OR ($2 LIKE '%@%' AND lower(email) = lower($2)))
+      `SELECT id FROM users WHERE workspace_id = $1 AND (external_id = $2 OR ($2 LIKE '%@%' AND email_lower = lower($2)))
        UNION ALL
        (SELECT user_id FROM import_changes WHERE workspace_id = $1 AND key IN ($2, lower($2)) ORDER BY import_id LIMIT 1)
        LIMIT 1`,

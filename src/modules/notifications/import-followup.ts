@@ -100,7 +100,7 @@ export class ImportFollowup {
       return;
     }
     const [{ name: workspace }] = await this.db.query<{ name: string }>('SELECT name FROM workspaces WHERE id = $1', [record.workspaceId]);
-    const keyColumn = record.config.key === 'email' ? 'lower(u.email)' : 'u.external_id';
+    const keyColumn = record.config.key === 'email' ? 'u.email_lower' : 'u.external_id';
     for (let after = '0'; ; ) {
       const people = await this.db.query<{ id: string; email: string; name: string; language: string | null }>(
         `SELECT u.id, u.email, coalesce(u.display_name, nullif(concat_ws(' ', u.first_name, u.last_name), ''), u.email) AS name, u.language

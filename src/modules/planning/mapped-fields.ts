@@ -69,9 +69,9 @@ export function keyJoin(key: KeyField): string {
   return `${userKey(key, 'u')} = s.key`;
 }
 
-/** A person's key in the directory, as staged rows carry it. */
+/** A person's key in the directory, as staged rows carry it (`alias` is a row of users). */
 export function userKey(key: KeyField, alias: string): string {
-  return key === 'email' ? `lower(${alias}.email)` : `${alias}.external_id`;
+  return key === 'email' ? `${alias}.email_lower` : `${alias}.external_id`;
 }
 
 export function literal(text: string): string {
