@@ -1,4 +1,4 @@
-import { CopyTextBuffer, copyTextRow } from './copy-text.js';
+import { CopyTextBuffer } from './copy-text.js';
 import { CsvRecordReader, type CsvItem } from './csv-record-reader.js';
 import { notUtf8 } from './header-reader.js';
 import type { LineError } from './line-error.js';
@@ -66,7 +66,7 @@ export class BatchParser {
     }
     const result = this.mapper.map(item);
     if (result.row) {
-      this.copyText.write(this.prefix + copyTextRow(result.row));
+      this.copyText.writeRow(this.prefix, result.row);
       this.rows++;
     }
     if (result.errors.length) this.errors.push(...result.errors);

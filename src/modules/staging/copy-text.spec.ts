@@ -15,6 +15,13 @@ describe('CopyTextBuffer', () => {
     expect(Buffer.from(buffer.take()).toString('utf8')).toBe(rows.join(''));
   });
 
+  it('writes a row as copyTextRow encodes it, after its prefix, across growth', () => {
+    const buffer = new CopyTextBuffer(4);
+    const rows: (string | number | null)[][] = [['a\tb', 'Zoë\nÅngström', null, 7], ['𝄞 clef', '', 'back\\slash', 'x'.repeat(40)]];
+    rows.forEach((row) => buffer.writeRow('w\ti\t', row));
+    expect(Buffer.from(buffer.take()).toString('utf8')).toBe(rows.map((row) => `w\ti\t${copyTextRow(row)}`).join(''));
+  });
+
   it('starts again empty after take, and the taken bytes stay intact', () => {
     const buffer = new CopyTextBuffer(16);
     buffer.write('first\n');
