@@ -6,8 +6,8 @@ import { FileTooLargeError, type FileStore, type StoredFile } from './file-store
 
 /** 1 MiB rows: large enough for few statements, small enough to seek without reading much. */
 const CHUNK_SIZE = 1024 * 1024;
-/** Chunks fetched per query while reading. */
-const CHUNKS_PER_READ = 4;
+/** Chunks fetched per query while reading: one, so a read holds one chunk (and its hex text) in memory. */
+const CHUNKS_PER_READ = 1;
 
 /** Files kept in PostgreSQL, so every worker on every machine reads the same bytes. */
 @Injectable()

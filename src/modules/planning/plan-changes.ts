@@ -27,7 +27,7 @@ export function candidates({ config, mapping }: ChangesInput): string {
     SELECT s.line, u.id AS user_id, u.id IS NULL AS created,
            (u.id IS NULL OR s.email IS DISTINCT FROM u.email) AS email_changed,
            (u.id IS NULL OR s.external_id IS DISTINCT FROM u.external_id) AS external_id_changed,
-           (u.id IS NULL OR lower(s.display_name) IS DISTINCT FROM u.display_name_lower) AS display_name_changed,
+           (u.id IS NULL OR lower(s.display_name) IS DISTINCT FROM lower(u.display_name)) AS display_name_changed,
            ${withManager ? '(u.id IS NULL OR s.manager_key IS DISTINCT FROM mgr.external_id)' : 'false'} AS manager_changed
       FROM staged_rows s
       LEFT JOIN users u ON u.workspace_id = $1 AND ${keyJoin(config.key)}

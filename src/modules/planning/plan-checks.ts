@@ -156,7 +156,7 @@ export function displayNames({ config, mapping }: CheckInput): string[] {
       SELECT s.line, ${column} AS column_name, 'DISPLAY_NAME_IN_USE' AS code, s.start_byte, s.end_byte, s.key,
              format('Line %s: the display name "%s" belongs to another person in the directory (${config.key} "%s"). Display names are unique: this person keeps their current one.', s.line, s.display_name, ${userKey(config.key, 'o')}) AS message
         FROM staged_rows s ${changing('display_name_changed')}
-        JOIN users o ON o.workspace_id = $1 AND o.display_name_lower = lower(s.display_name) AND ${userKey(config.key, 'o')} IS DISTINCT FROM s.key
+        JOIN users o ON o.workspace_id = $1 AND lower(o.display_name) = lower(s.display_name) AND ${userKey(config.key, 'o')} IS DISTINCT FROM s.key
        WHERE ${STAGED} AND s.display_name IS NOT NULL AND ${notBlocked('s')}
          AND NOT EXISTS (SELECT 1 FROM import_errors e WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.line = s.line AND e.code = 'DISPLAY_NAME_IN_USE')`, false),
   ];
