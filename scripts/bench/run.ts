@@ -48,6 +48,7 @@ async function main(): Promise<void> {
 }
 
 async function measure(url: string, key: string, file: string, label: string, size: number, table: string): Promise<Row> {
+  await quiesce(url);
   console.error(`[bench] ${label}, ${size} rows: rostersync`);
   const processes = await startRostersync(url, PORT, BENCH_WORKER_ENV);
   const sampler = longestTransaction(url);
@@ -61,6 +62,7 @@ async function measure(url: string, key: string, file: string, label: string, si
     await processes.stop();
   }
   const longest = await sampler.stop();
+  await quiesce(url);
   console.error(`[bench] ${label}, ${size} rows: hand-written SQL`);
   const sql = await handWrittenSql(url, table, file);
   return {
@@ -76,7 +78,7 @@ async function measure(url: string, key: string, file: string, label: string, si
   };
 }
 
-/** Samples pg_stat_activity for the oldest open transaction while an import runs. */
+/** Samples pg_stat_activity for the oldest open transaction of a client (not autovacuum's) while an import runs. */
 function longestTransaction(url: string): { stop(): Promise<number> } {
   const client = new pg.Client({ connectionString: url });
   let longest = 0;
@@ -86,7 +88,7 @@ function longestTransaction(url: string): { stop(): Promise<number> } {
     while (running) {
       const { rows } = await client.query<{ age: number | null }>(
         `SELECT extract(epoch FROM max(now() - xact_start))::float AS age FROM pg_stat_activity
-          WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL`,
+          WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND backend_type = 'client backend'`,
       );
       longest = Math.max(longest, rows[0].age ?? 0);
       await new Promise((resolve) => setTimeout(resolve, 250));
@@ -100,6 +102,31 @@ function longestTransaction(url: string): { stop(): Promise<number> } {
       return longest;
     },
   };
+}
+
+/**
+ * Each side is measured on a quiet server: autovacuum done with what the previous step wrote (a
+ * million rows inserted wake it for a minute or more, on the same two cores), and a checkpoint
+ * taken. At most five minutes.
+ */
+async function quiesce(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const started = performance.now();
+    for (;;) {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'autovacuum worker'`,
+      );
+      if (!rows[0].n || performance.now() - started > 300_000) break;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+    await client.query('CHECKPOINT');
+    const waited = (performance.now() - started) / 1000;
+    if (waited > 1) console.error(`[bench] waited ${round(waited)} s for autovacuum and a checkpoint`);
+  } finally {
+    await client.end();
+  }
 }
 
 function print(results: Row[]): void {
