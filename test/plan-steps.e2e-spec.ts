@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Database } from '../src/modules/database/database.js';
 import { inWorkspace } from '../src/modules/database/db-scope.js';
+import { ImportsRepository } from '../src/modules/imports/imports.repository.js';
 import type { ImportConfig } from '../src/modules/imports/import-config.js';
 import { PlannerRepository } from '../src/modules/planning/planner.repository.js';
+import { ImportInterrupted } from '../src/modules/staging/pipeline-errors.js';
 import { Api, type ImportBody } from './support/api-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -113,4 +116,25 @@ describe('a plan made in steps', () => {
     // The working tables lived in the plan's session only.
     expect(await app.db.query(`SELECT relname FROM pg_class WHERE relname LIKE 'plan\\_%' AND relpersistence = 't'`)).toEqual([]);
   }, 180_000);
+
+  it("a step's fence sees a takeover made after its transaction began: interrupted, not a serialization failure", async () => {
+    // A plan step is a REPEATABLE READ transaction fenced on the attempt that owns the import. The
+    // transaction's snapshot is taken by the fence itself, so it sees the newest owner.
+    const draft = (await api.upload('externalId,email\n1,a@example.com\n')).body;
+    const ref = { workspaceId, importId: draft.id };
+    await app.db.query(`UPDATE imports SET state = 'CREATING_PREVIEW', attempt = 'job-a/0' WHERE id = $1`, [draft.id]);
+    const db = app.app.get(Database);
+    const imports = app.app.get(ImportsRepository);
+    try {
+      const fenced = inWorkspace(workspaceId, () =>
+        db.transaction(async (tx) => {
+          await app.db.query(`UPDATE imports SET attempt = 'job-b/0' WHERE id = $1`, [draft.id]);
+          return imports.claim(tx, ref, ['CREATING_PREVIEW'], 'job-a/0');
+        }, 'REPEATABLE READ'),
+      );
+      await expect(fenced).rejects.toThrow(new ImportInterrupted('attempt job-b/0 took the import over from job-a/0'));
+    } finally {
+      await app.db.query(`UPDATE imports SET state = 'DRAFT', attempt = NULL WHERE id = $1`, [draft.id]);
+    }
+  });
 });

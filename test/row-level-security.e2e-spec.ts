@@ -93,6 +93,17 @@ describe('workspace isolation in the database', () => {
     expect((await app.db.query<{ n: string }>('SELECT count(*) AS n FROM groups WHERE workspace_id = $1', [ownerId]))[0].n).toBe('1');
   });
 
+  it("the transaction's scope reaches the database as written, quotes and backslashes included", async () => {
+    const db = app.app.get(Database);
+    const actor = { name: "O'Brien \\ 'x'; SET ROLE NONE; --", keyId: '00000000-0000-4000-8000-000000000001' };
+    const [row] = await inWorkspace(ownerId, () =>
+      db.query<Record<string, string>>(
+        `SELECT current_user AS role, current_setting('rostersync.workspace') AS workspace, current_setting('rostersync.system') AS system,
+                current_setting('rostersync.actor') AS actor, current_setting('rostersync.actor_key') AS "actorKey"`,
+      ), actor);
+    expect(row).toEqual({ role: 'rostersync_app', workspace: ownerId, system: 'off', actor: actor.name, actorKey: actor.keyId });
+  });
+
   it('a person is found by email through the email index, not by reading the workspace', async () => {
     // Under row-level security PostgreSQL uses an index only for a condition that leaks nothing:
     // lower(email) = lower($2) would read every person of the workspace (0.3 s at 1M people).

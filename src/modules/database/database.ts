@@ -3,7 +3,7 @@ import type { Db as IDatabase } from 'pg-boss';
 import type { PoolClient } from 'pg';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { APP_ROLE } from '../../../migrations/1764600000000-audit-and-isolation.js';
-import { currentScope, NoDbScopeError } from './db-scope.js';
+import { currentScope, NoDbScopeError, type DbScope } from './db-scope.js';
 
 /** One open transaction: SQL, the raw client for COPY, and an adapter for pg-boss's `db` option. */
 export interface Tx {
@@ -81,13 +81,7 @@ async function inTransaction<T>(runner: QueryRunner, work: (tx: Tx) => Promise<T
   if (!scope) throw new NoDbScopeError();
   await runner.startTransaction(isolation);
   try {
-    // The application's role (row-level security applies to it, the audit log is append-only for
-    // it), the workspace its rows must belong to, and the actor the audit log records.
-    await runner.query(
-      `SELECT set_config('role', $1, true), set_config('rostersync.workspace', $2, true), set_config('rostersync.system', $3, true),
-              set_config('rostersync.actor', $4, true), set_config('rostersync.actor_key', $5, true)`,
-      [APP_ROLE, scope.workspaceId ?? '', scope.system ? 'on' : 'off', scope.actor ?? '', scope.actorKeyId ?? ''],
-    );
+    await runner.query(scopeStatements(scope));
     const result = await work(wrap(runner));
     await runner.commitTransaction();
     return result;
@@ -95,6 +89,28 @@ async function inTransaction<T>(runner: QueryRunner, work: (tx: Tx) => Promise<T
     if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The application's role (row-level security applies to it, the audit log is append-only for it),
+ * the workspace its rows must belong to, and the actor the audit log records. SET, not
+ * `SELECT set_config(…)`: a SELECT would take a REPEATABLE READ transaction's snapshot before its
+ * work begins, and a fence that finds its import taken over meanwhile would fail as a
+ * serialization error instead of seeing the new owner.
+ */
+function scopeStatements(scope: DbScope): string {
+  return [
+    `SET LOCAL ROLE ${APP_ROLE}`,
+    `SET LOCAL rostersync.workspace = ${quoted(scope.workspaceId ?? '')}`,
+    `SET LOCAL rostersync.system = ${scope.system ? "'on'" : "'off'"}`,
+    `SET LOCAL rostersync.actor = ${quoted(scope.actor ?? '')}`,
+    `SET LOCAL rostersync.actor_key = ${quoted(scope.actorKeyId ?? '')}`,
+  ].join('; ');
+}
+
+/** A string literal that means the same whatever standard_conforming_strings says. */
+function quoted(text: string): string {
+  return `E'${text.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
 }
 
 function wrap(runner: QueryRunner): Tx {
