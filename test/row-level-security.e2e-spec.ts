@@ -102,6 +102,14 @@ describe('workspace isolation in the database', () => {
                 current_setting('rostersync.actor') AS actor, current_setting('rostersync.actor_key') AS "actorKey"`,
       ), actor);
     expect(row).toEqual({ role: 'rostersync_app', workspace: ownerId, system: 'off', actor: actor.name, actorKey: actor.keyId });
+    // Work done as the owner that fails, caught by its caller: the transaction goes on as the application.
+    const after = await inWorkspace(ownerId, () =>
+      db.transaction(async (tx) => {
+        await tx.asOwner(() => Promise.reject(new Error('failed as the owner'))).catch(() => undefined);
+        return tx.query<{ role: string }>('SELECT current_user AS role');
+      }),
+    );
+    expect(after).toEqual([{ role: 'rostersync_app' }]);
   });
 
   it('a person is found by email through the email index, not by reading the workspace', async () => {
@@ -144,7 +152,9 @@ describe('workspace isolation in the database', () => {
           throw error;
         }),
       );
-      expect({ sql, indexes: plan.match(/"Index Name":"\w+"/g) }).toEqual({ sql, indexes: expect.arrayContaining(['"Index Name":"users_by_email"']) });
+      // The email index searched by the email itself, not only by the workspace (which would read all of it).
+      const byEmail = planNodes(JSON.parse(plan)).filter((node) => node['Index Name'] === 'users_by_email').map((node) => String(node['Index Cond']));
+      expect({ sql, byEmail }).toEqual({ sql, byEmail: [expect.stringContaining('(email_lower = ')] });
     }
   });
 
@@ -197,3 +207,11 @@ describe('workspace isolation in the database', () => {
 
 /** Thrown to roll back a transaction that was only there to ask for a plan. */
 class PlanOnly extends Error {}
+
+type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
+
+/** Every node of an EXPLAIN (FORMAT JSON) answer. */
+function planNodes(explained: { 'QUERY PLAN': { Plan: PlanNode }[] }[]): PlanNode[] {
+  const walk = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(walk)];
+  return walk(explained[0]['QUERY PLAN'][0].Plan);
+}

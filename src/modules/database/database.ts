@@ -76,17 +76,21 @@ export interface Session {
   transaction<T>(work: (tx: Tx) => Promise<T>, isolation?: Isolation): Promise<T>;
 }
 
+/**
+ * BEGIN and the scope go as one message (TypeORM's startTransaction would send BEGIN, and SET
+ * TRANSACTION for an isolation level, each a round trip of its own).
+ */
 async function inTransaction<T>(runner: QueryRunner, work: (tx: Tx) => Promise<T>, isolation?: Isolation): Promise<T> {
   const scope = currentScope();
   if (!scope) throw new NoDbScopeError();
-  await runner.startTransaction(isolation);
   try {
-    await runner.query(scopeStatements(scope));
+    await runner.query(`BEGIN${isolation ? ` ISOLATION LEVEL ${isolation}` : ''}; ${scopeStatements(scope)}`);
     const result = await work(wrap(runner));
-    await runner.commitTransaction();
+    await runner.query('COMMIT');
     return result;
   } catch (error) {
-    if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+    // Outside a transaction (BEGIN failed) PostgreSQL only warns.
+    await runner.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
 }
@@ -125,9 +129,18 @@ function wrap(runner: QueryRunner): Tx {
       return (await runner.connect()) as PoolClient;
     },
     async asOwner<T>(work: () => Promise<T>): Promise<T> {
+      const back = `SET LOCAL ROLE ${APP_ROLE}`;
       await runner.query('SET LOCAL ROLE NONE');
-      const result = await work();
-      await runner.query(`SELECT set_config('role', $1, true)`, [APP_ROLE]);
+      let result: T;
+      try {
+        result = await work();
+      } catch (error) {
+        // A caller that catches goes on in this transaction as the application, never as the owner
+        // (an aborted transaction refuses the SET, and every other statement too).
+        await runner.query(back).catch(() => undefined);
+        throw error;
+      }
+      await runner.query(back);
       return result;
     },
     boss: {
