@@ -16,9 +16,8 @@ export class BatchParser {
   private readonly reader: CsvRecordReader;
   private readonly mapper: RowMapper;
   private readonly utf8: Utf8Validator;
-  private readonly prefix: string;
   private fed: number;
-  private readonly copyText = new CopyTextBuffer();
+  private readonly copyText: CopyTextBuffer;
   private rows = 0;
   private errors: LineError[] = [];
 
@@ -26,7 +25,8 @@ export class BatchParser {
     this.reader = new CsvRecordReader({ delimiter: setup.delimiter, fromByte: setup.fromByte, fromLine: setup.fromLine, maxRecordBytes: setup.maxLineBytes });
     this.mapper = new RowMapper(setup.mapping, setup.key, setup.headers.length, setup.delimiter);
     this.utf8 = new Utf8Validator(setup.fromByte);
-    this.prefix = `${setup.workspaceId}\t${setup.importId}\t`;
+    // Every staged row starts with its workspace and import.
+    this.copyText = new CopyTextBuffer(`${setup.workspaceId}\t${setup.importId}\t`);
     this.fed = setup.fromByte;
   }
 
@@ -66,7 +66,7 @@ export class BatchParser {
     }
     const result = this.mapper.map(item);
     if (result.row) {
-      this.copyText.writeRow(this.prefix, result.row);
+      this.copyText.writeRow(result.row);
       this.rows++;
     }
     if (result.errors.length) this.errors.push(...result.errors);

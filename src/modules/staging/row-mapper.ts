@@ -67,7 +67,7 @@ export class RowMapper {
     this.slots = mapping.map((column) => {
       const custom = column.field.startsWith(CUSTOM_PREFIX) ? column.field.slice(CUSTOM_PREFIX.length) : null;
       const staged = custom ? 'custom' : standardField(column.field)!.staged;
-      return { ...column, slot: staged ? SLOT.get(staged)! : -1, customKey: custom, customJsonKey: JSON.stringify(custom ?? '') };
+      return { ...column, slot: staged ? SLOT.get(staged)! : -1, customKey: custom, customJsonKey: custom === null ? '' : JSON.stringify(custom) };
     });
     const keySlot = this.slots.find((slot) => slot.field === key);
     if (!keySlot) throw new Error(`no column maps to the key field ${key}`);
@@ -99,9 +99,8 @@ export class RowMapper {
       const cell = fields[slot.index];
       const value = cell.length === 0 ? null : cell.trim() || null;
       if (value === null) {
-        // An empty custom cell clears the field; an empty standard cell stages as null.
+        // An empty custom cell clears the field; an empty standard cell stays null.
         if (slot.customKey) custom += `${custom ? ',' : ''}${slot.customJsonKey}:null`;
-        else if (slot.slot >= 0) row[slot.slot] = null;
         continue;
       }
       if (value.includes('\u0000')) {
