@@ -52,6 +52,14 @@ export interface UserFilter {
   q?: string;
 }
 
+/**
+ * A person by key ($2): their externalId, or their email in any case when the key has an @. The
+ * stored lower-case email keeps the condition one an index serves under row-level security.
+ */
+function byKey(prefix: 'u.' | ''): string {
+  return `(${prefix}external_id = $2 OR ($2 LIKE '%@%' AND ${prefix}email_lower = lower($2)))`;
+}
+
 /** The directory as the read API sees it. */
 @Injectable()
 export class UsersRepository {
@@ -78,7 +86,7 @@ export class UsersRepository {
   async find(workspaceId: string, key: string): Promise<UserDetail | undefined> {
     const [user] = await this.db.query<UserView & { managerId: string | null }>(
       `SELECT ${COLUMNS}, u.manager_id AS "managerId" FROM users u
-        WHERE u.workspace_id = $1 AND (u.external_id = $2 OR ($2 LIKE '%@%' AND u.email_lower = lower($2)))
+        WHERE u.workspace_id = $1 AND ${byKey('u.')}
         ORDER BY (u.external_id = $2) DESC NULLS LAST LIMIT 1`,
       [workspaceId, key],
     );
@@ -105,7 +113,7 @@ export class UsersRepository {
   async activate(workspaceId: string, key: string): Promise<boolean> {
     const rows = await this.db.query(
       `UPDATE users SET activated_at = coalesce(activated_at, now())
-        WHERE workspace_id = $1 AND (external_id = $2 OR ($2 LIKE '%@%' AND email_lower = lower($2))) RETURNING 1`,
+        WHERE workspace_id = $1 AND ${byKey('')} RETURNING 1`,
       [workspaceId, key],
     );
     return rows.length > 0;
@@ -113,7 +121,7 @@ export class UsersRepository {
 
   async history(workspaceId: string, key: string, page: number, pageSize: number): Promise<Record<string, unknown>[] | undefined> {
     const [person] = await this.db.query<{ id: string }>(
-      `SELECT id FROM users WHERE workspace_id = $1 AND (external_id = $2 OR ($2 LIKE '%@%' AND email_lower = lower($2)))
+      `SELECT id FROM users WHERE workspace_id = $1 AND ${byKey('')}
        UNION ALL
        (SELECT user_id FROM import_changes WHERE workspace_id = $1 AND key IN ($2, lower($2)) ORDER BY import_id LIMIT 1)
        LIMIT 1`,

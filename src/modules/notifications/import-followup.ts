@@ -8,6 +8,7 @@ import { Database } from '../database/database.js';
 import { ERRORS_CSV_HEADER, csvLine } from '../imports/errors-csv.js';
 import type { ImportRecord, ImportRef } from '../imports/import-record.js';
 import { statusLabel } from '../imports/import-status.js';
+import { keyJoin } from '../planning/mapped-fields.js';
 import { ImportsRepository } from '../imports/imports.repository.js';
 import { PreviewRepository } from '../imports/preview.repository.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -100,7 +101,6 @@ export class ImportFollowup {
       return;
     }
     const [{ name: workspace }] = await this.db.query<{ name: string }>('SELECT name FROM workspaces WHERE id = $1', [record.workspaceId]);
-    const keyColumn = record.config.key === 'email' ? 'u.email_lower' : 'u.external_id';
     for (let after = '0'; ; ) {
       const people = await this.db.query<{ id: string; email: string; name: string; language: string | null }>(
         `SELECT u.id, u.email, coalesce(u.display_name, nullif(concat_ws(' ', u.first_name, u.last_name), ''), u.email) AS name, u.language
@@ -108,7 +108,7 @@ export class ImportFollowup {
           WHERE u.workspace_id = $1 AND u.id > $6 AND u.email IS NOT NULL AND u.activated_at IS NULL AND u.status = 'active'
             AND (u.invited_at IS NULL OR u.invited_at < $3)
             AND (($4 AND EXISTS (SELECT 1 FROM import_changes c WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.op = 'create' AND c.user_id = u.id))
-              OR ($5 AND EXISTS (SELECT 1 FROM staged_rows s WHERE s.workspace_id = $1 AND s.import_id = $2 AND s.key = ${keyColumn})))
+              OR ($5 AND EXISTS (SELECT 1 FROM staged_rows s WHERE s.workspace_id = $1 AND s.import_id = $2 AND ${keyJoin(record.config.key)})))
           ORDER BY u.id LIMIT ${BATCH}`,
         [record.workspaceId, record.importId, record.createdAt, record.config.invite.newUsers, record.config.invite.pendingUsers, after],
       );

@@ -89,7 +89,7 @@ export function repeatedKeys({ config, mapping }: CheckInput, planAgain: boolean
  */
 function sharedInFile(value: string, flag: 'email_changed' | 'external_id_changed' | 'display_name_changed', report: (from: string) => string): string[] {
   return [
-    `CREATE TEMP TABLE plan_shared_values AS
+    `CREATE TEMP TABLE plan_shared_values ON COMMIT DROP AS
        SELECT ${value} AS value, min(s.line) AS first_line FROM staged_rows s ${changing(flag)}
         WHERE ${STAGED} AND ${value} IS NOT NULL AND ${notBlocked('s')} GROUP BY 1 HAVING min(s.key) <> max(s.key)`,
     'ANALYZE plan_shared_values',
@@ -98,7 +98,6 @@ function sharedInFile(value: string, flag: 'email_changed' | 'external_id_change
         JOIN staged_rows s ON ${STAGED} AND ${value} = d.value AND s.key <> f.key
         ${changing(flag)}
        WHERE ${notBlocked('s')}`),
-    'DROP TABLE plan_shared_values',
   ];
 }
 

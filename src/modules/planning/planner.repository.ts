@@ -31,7 +31,7 @@ async function run(tx: Tx, sql: string, params: (string | number)[]): Promise<vo
 const PLAN_WORK_MEM = '128MB';
 
 /** The plan's working tables: they live in its session, from one step to the next. */
-const WORKING_TABLES = ['plan_dup_keys', 'plan_repeats', 'plan_candidates', 'plan_shared_values', 'plan_edges', 'plan_members'];
+const WORKING_TABLES = ['plan_dup_keys', 'plan_repeats', 'plan_candidates', 'plan_edges', 'plan_members'];
 
 /** What the caller does in the plan's transactions: fence each on the attempt that owns the import, and act on the result. */
 export interface PlanHooks {
