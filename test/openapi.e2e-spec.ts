@@ -132,7 +132,7 @@ describe('OpenAPI document', () => {
         viewer: role === 'admin',
       });
       expect(operation.security).toEqual(role === 'none' ? [] : undefined);
-      if (role !== 'none') expect(Object.keys(operation.responses)).toContain('401');
+      if (role !== 'none') expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['401', '429']));
       if (role === 'admin') expect(Object.keys(operation.responses)).toContain('403');
     }
     expect(roles).toMatchObject({ 'GET /health': 'none', 'GET /v1/imports': 'viewer', 'POST /v1/imports': 'admin', 'POST /v1/keys': 'admin' });

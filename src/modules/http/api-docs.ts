@@ -21,7 +21,7 @@ export class ErrorBody {
   @ApiProperty({
     description:
       'Stable, to branch on: not_found, unauthenticated, forbidden, validation_failed, already_exists, in_use, illegal_state, ' +
-      'not_ready, gone, too_soon, payload_too_large, not_configured, bad_request, or, from a source, why it could not be read ' +
+      'not_ready, gone, too_soon, rate_limited, payload_too_large, not_configured, bad_request, or, from a source, why it could not be read ' +
       '(host_not_found, host_unreachable, auth_failed, host_key_mismatch, host_key_not_pinned, tls_error, file_not_found, ' +
       'no_matching_file, too_large, timeout, http_error, …)',
     example: 'not_found',
@@ -36,7 +36,7 @@ export class ErrorBody {
 
   @ApiPropertyOptional({ type: [String], description: 'illegal_state: the requests the import allows now.' }) allowed?: string[];
 
-  @ApiPropertyOptional({ format: 'date-time', description: 'too_soon: when the request is allowed again (also in Retry-After).' }) retryAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'too_soon, rate_limited: when the request is allowed again (also in Retry-After).' }) retryAt?: string;
 }
 
 export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 410 | 413 | 429 | 502 | 503;

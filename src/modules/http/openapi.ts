@@ -44,7 +44,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
 
 /**
  * Auth, from the role the route's decorators gave it: public routes need no key; others answer
- * 401 without a valid one, and admin routes 403 to a viewer key.
+ * 401 without a valid one, admin routes 403 to a viewer key, and any of them 429 to a key over
+ * its request rate.
  */
 function documentAuth(operation: OperationObject & { [REQUIRED_ROLE]?: RequiredRole }): void {
   const role = (operation[REQUIRED_ROLE] ??= 'viewer');
@@ -55,6 +56,7 @@ function documentAuth(operation: OperationObject & { [REQUIRED_ROLE]?: RequiredR
   }
   addError(operation, 401, 'no key, or a key that is unknown, revoked or malformed.');
   if (role === 'admin') addError(operation, 403, 'a viewer key.');
+  addError(operation, 429, 'the key sent requests faster than this deployment allows (ROSTERSYNC_RATE_LIMIT_PER_MINUTE).', 'rate_limited');
 }
 
 /** Express reads a JSON body before any route runs: one that does not parse, or is too large, is refused first. */
