@@ -44,6 +44,19 @@ describe('file encodings', () => {
     expect((await api.get('/v1/users/1')).body).toMatchObject({ title: 'Price in €', department: 'Café' });
   });
 
+  it('reads a file with mixed line breaks record by record, counting lines as an editor does', async () => {
+    // CRLF from the HR system, then LF and a lone CR from an editor; a CRLF inside quotes is text.
+    const text = 'a,b,c\r\n1,Ada,Eng\n2,Grace,Ops\r3,"Alan\r\nTuring",R&D\r\n4,x,y,z\n5,Edsger,QA\n';
+    const { api, body } = await imported('enc-breaks', Buffer.from(text), 'utf-8');
+    expect(body.counts).toMatchObject({ create: 4, error: 1 });
+    expect((await api.get('/v1/users/1')).body).toMatchObject({ title: 'Ada', department: 'Eng' });
+    expect((await api.get('/v1/users/2')).body).toMatchObject({ title: 'Grace', department: 'Ops' });
+    expect((await api.get('/v1/users/3')).body).toMatchObject({ title: 'Alan\r\nTuring', department: 'R&D' });
+    expect((await api.get('/v1/users/5')).body).toMatchObject({ title: 'Edsger', department: 'QA' });
+    const errors = await api.get<{ items: { line: number; code: string }[] }>(`/v1/imports/${body.id as string}/errors`);
+    expect(errors.body.items).toEqual([expect.objectContaining({ line: 6, code: 'WRONG_FIELD_COUNT' })]);
+  });
+
   it('refuses a file that is not valid in its declared encoding, naming the line, and stores nothing', async () => {
     const api = new Api(app.baseUrl, await app.createKey('enc-bad'));
     const bad = Buffer.concat([Buffer.from('\ufeffa,b,c\n1,2,3\n', 'utf16le'), Buffer.from([0x00, 0xd8, 0x34, 0x00])]);

@@ -79,3 +79,29 @@ describe('CsvRecordReader with a record size limit', () => {
     expect(reader.lineAt(pushed.length + 4, Buffer.from('x\ny\nz'))).toBe(6);
   });
 });
+
+describe('CsvRecordReader with mixed line breaks', () => {
+  // An export edited by hand: CRLF from the HR system, LF and a lone CR from an editor, and a CRLF inside quotes.
+  const text = 'id,name\r\n1,Ada\n2,"Grace\r\nHopper"\r3,Alan\r\n4,Edsger\n';
+
+  it('ends a record at any line break, whichever came first in the file, in any chunking', () => {
+    const whole = read(text, 1000);
+    expect(brief(whole)).toEqual([
+      [1, 'id|name', 0, 9, 2],
+      [2, '1|Ada', 9, 15, 3],
+      [3, '2|Grace\r\nHopper', 15, 33, 5],
+      [5, '3|Alan', 33, 41, 6],
+      [6, '4|Edsger', 41, 50, 7],
+    ]);
+    for (const size of [1, 2, 3, 8, 9, 10]) expect(brief(read(text, 1000, size))).toEqual(brief(whole));
+    expect(brief(read(text.replace('id,name\r\n', 'id,name\n'), 1000, 1)).map((item) => (item as unknown[])[1])).toEqual(
+      brief(whole).map((item) => (item as unknown[])[1]),
+    );
+  });
+
+  it('reads on after a record over the limit with the same breaks the skipper ended it at', () => {
+    const long = `9,${'x'.repeat(40)}\n`;
+    const items = read(`id,name\r\n${long}1,Ada\r\n2,Grace\n`, 20, 4);
+    expect(brief(items).map((item) => (item as unknown[]).slice(0, 2))).toEqual([[1, 'id|name'], [2, 'LINE_TOO_LONG'], [3, '1|Ada'], [4, '2|Grace']]);
+  });
+});

@@ -56,6 +56,12 @@ interface ParserApi {
   parse(buf: Buffer | undefined, end: boolean, push: (record: unknown) => void, close: () => void): Error | undefined;
 }
 
+/**
+ * Line breaks that end a record, for csv-parse: any of them, as countBreaks and the RecordSkipper
+ * count them. CRLF first, so that it is one break, not a CR and an LF.
+ */
+export const RECORD_BREAKS = ['\r\n', '\n', '\r'];
+
 /** Longest original text kept for an error report. */
 const RAW_LIMIT = 4096;
 
@@ -145,6 +151,9 @@ export class CsvRecordReader {
       delimiter: this.delimiter,
       // Not `info: true`: that copies the counters into a new object per record. The running
       // `api.info.bytes` already holds the record's end when the record is pushed.
+      // Left to itself, csv-parse takes the first break it meets as the only one: a file with
+      // mixed breaks would become records that run on over several lines.
+      record_delimiter: RECORD_BREAKS,
       relax_column_count: true,
       skip_records_with_error: true,
       bom,

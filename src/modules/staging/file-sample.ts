@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import type { CustomFieldDefinition } from '../directory/custom-field-types.js';
 import { detectEncoding, NotInEncodingError, ToUtf8, type Encoding, type SourceEncoding } from '../files/to-utf8.js';
 import { resolveMapping, normaliseConfig, type ImportConfig } from '../imports/import-config.js';
+import { RECORD_BREAKS } from './csv-record-reader.js';
 import { sniffDelimiter } from './dialect-sniffer.js';
 
 /** How much of a file a sample reads. */
@@ -61,7 +62,7 @@ async function sample(bytes: Buffer, truncated: boolean, config: ImportConfig, g
   const delimiter = config.parsing.delimiter ?? sniffDelimiter(Buffer.from(text));
   let records: string[][] = [];
   try {
-    records = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: true, to: SAMPLE_ROWS + 1, bom: true }) as string[][];
+    records = parse(text, { delimiter, record_delimiter: RECORD_BREAKS, relax_column_count: true, skip_empty_lines: true, to: SAMPLE_ROWS + 1, bom: true }) as string[][];
   } catch (error) {
     problem ??= (error as Error).message;
   }
