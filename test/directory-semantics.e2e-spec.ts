@@ -166,6 +166,18 @@ describe('directory semantics', () => {
     expect((await api.get<{ total: number }>('/v1/users')).body.total).toBe(1);
   });
 
+  it("with an email key, reports an externalId that is another person's, and applies the rest", async () => {
+    const api = await workspace('email-key-ids');
+    await importFile(api, 'email,externalId\nada@example.com,A1\ngrace@example.com,G1\n', { key: 'email' });
+    const done = await importFile(api, 'email,externalId\nGRACE@example.com,A1\nalan@example.com,T1\n', { key: 'email' });
+    expect(done.counts).toMatchObject({ create: 1, update: 0, error: 1 });
+    const [taken] = await errors(api, done.id);
+    expect(taken).toMatchObject({ line: 2, code: 'EXTERNAL_ID_IN_USE', column: 'externalId' });
+    expect(taken.message).toContain('belongs to another person in the directory (email "ada@example.com")');
+    expect(await person(api, 'grace@example.com')).toMatchObject({ externalId: 'G1' });
+    expect(await person(api, 'alan@example.com')).toMatchObject({ externalId: 'T1' });
+  });
+
   it('keeps display names unique: a taken one is a line error and the rest of the line applies', async () => {
     const api = await workspace('display-names');
     await importFile(api, 'externalId,displayName,title\n1,Ada L,Analyst\n2,Alan T,Analyst\n');

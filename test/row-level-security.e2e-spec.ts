@@ -3,6 +3,8 @@ import { Database } from '../src/modules/database/database.js';
 import { inWorkspace, NoDbScopeError } from '../src/modules/database/db-scope.js';
 import { pgErrorCode } from '../src/modules/database/pg-error-code.js';
 import { UsersRepository } from '../src/modules/directory/users.repository.js';
+import { normaliseConfig } from '../src/modules/imports/import-config.js';
+import { otherIdentifier } from '../src/modules/planning/plan-checks.js';
 import { Api } from './support/api-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
 
@@ -112,6 +114,34 @@ describe('workspace isolation in the database', () => {
     expect(after).toEqual([{ role: 'rostersync_app' }]);
   });
 
+  /**
+   * The plan PostgreSQL makes for a statement as the application, in the owner's workspace. Two
+   * people are cheaper to read than to look up: the plan is asked for with 20,000 more, in a
+   * transaction that is rolled back. `setup` runs first, as the application, given `params`.
+   */
+  async function planWithManyPeople(sql: string, params: unknown[], setup: string[] = []): Promise<PlanNode[]> {
+    const db = app.app.get(Database);
+    const plan = await inWorkspace(ownerId, () =>
+      db.transaction(async (tx) => {
+        await tx.asOwner(async () => {
+          await tx.query(
+            `INSERT INTO users (workspace_id, external_id, email, display_name)
+             SELECT $1, 'x' || n, 'x' || n || '@example.com', 'X ' || n FROM generate_series(1, 20000) n`,
+            [ownerId],
+          );
+          await tx.query('ANALYZE users');
+        });
+        for (const statement of setup) await tx.query(statement, statement.includes('$') ? params : []);
+        const explained = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+        throw new PlanOnly(JSON.stringify(explained));
+      }).catch((error: unknown) => {
+        if (error instanceof PlanOnly) return error.message;
+        throw error;
+      }),
+    );
+    return planNodes(JSON.parse(plan));
+  }
+
   it('a person is found by email through the email index, not by reading the workspace', async () => {
     // Under row-level security PostgreSQL uses an index only for a condition that leaks nothing:
     // lower(email) = lower($2) would read every person of the workspace (0.3 s at 1M people).
@@ -132,30 +162,20 @@ describe('workspace isolation in the database', () => {
       spy.mockRestore();
     }
     expect(statements).toHaveLength(3);
-    // Two people are cheaper to read than to look up: the plans are asked for with 20,000 more,
-    // in a transaction that is rolled back.
     for (const [sql, params] of statements) {
-      const plan = await inWorkspace(ownerId, () =>
-        db.transaction(async (tx) => {
-          await tx.asOwner(async () => {
-            await tx.query(
-              `INSERT INTO users (workspace_id, external_id, email, display_name)
-               SELECT $1, 'x' || n, 'x' || n || '@example.com', 'X ' || n FROM generate_series(1, 20000) n`,
-              [ownerId],
-            );
-            await tx.query('ANALYZE users');
-          });
-          const explained = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
-          throw new PlanOnly(JSON.stringify(explained));
-        }).catch((error: unknown) => {
-          if (error instanceof PlanOnly) return error.message;
-          throw error;
-        }),
-      );
-      // The email index searched by the email itself, not only by the workspace (which would read all of it).
-      const byEmail = planNodes(JSON.parse(plan)).filter((node) => node['Index Name'] === 'users_by_email').map((node) => String(node['Index Cond']));
+      const byEmail = emailIndexSearches(await planWithManyPeople(sql, params));
       expect({ sql, byEmail }).toEqual({ sql, byEmail: [expect.stringContaining('(email_lower = ')] });
     }
+  });
+
+  it("the plan finds an email that is another person's through the email index, not by reading the workspace", async () => {
+    // The held import's line, as a line that changes its email: the check the plan runs for it.
+    const check = otherIdentifier({ config: normaliseConfig(), mapping: [{ index: 1, column: 'email', field: 'email' }] }).at(-1)!;
+    const plan = await planWithManyPeople(check, [ownerId, ids.held], [
+      `CREATE TEMP TABLE plan_candidates ON COMMIT DROP AS SELECT line, true AS email_changed FROM staged_rows WHERE workspace_id = $1 AND import_id = $2`,
+      'ANALYZE plan_candidates',
+    ]);
+    expect(emailIndexSearches(plan)).toEqual([expect.stringContaining('(email_lower = ')]);
   });
 
   it("every endpoint given another workspace's ids answers 404 and changes nothing", async () => {
@@ -209,6 +229,11 @@ describe('workspace isolation in the database', () => {
 class PlanOnly extends Error {}
 
 type PlanNode = Record<string, unknown> & { Plans?: PlanNode[] };
+
+/** The email index's searches in a plan: each by the email itself, not only by the workspace (which would read all of it). */
+function emailIndexSearches(plan: PlanNode[]): string[] {
+  return plan.filter((node) => node['Index Name'] === 'users_by_email').map((node) => String(node['Index Cond']));
+}
 
 /** Every node of an EXPLAIN (FORMAT JSON) answer. */
 function planNodes(explained: { 'QUERY PLAN': { Plan: PlanNode }[] }[]): PlanNode[] {

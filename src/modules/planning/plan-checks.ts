@@ -101,7 +101,13 @@ function sharedInFile(value: string, flag: 'email_changed' | 'external_id_change
   ];
 }
 
-/** The other unique identifier (email when the key is externalId, and the reverse). */
+/**
+ * The other unique identifier (email when the key is externalId, and the reverse). The lines that
+ * change it are read first, with the value as the directory stores it: under row-level security
+ * PostgreSQL searches an index only by a condition that leaks nothing, and `lower(s.email)` in the
+ * join would read every person of the workspace for one changed line (4–7 s at 1M people, against
+ * 5 ms for 200 changed lines by the index).
+ */
 export function otherIdentifier({ config, mapping }: CheckInput): string[] {
   const key = config.key;
   const name = key === 'email' ? 'externalId' : 'email';
@@ -110,20 +116,21 @@ export function otherIdentifier({ config, mapping }: CheckInput): string[] {
   const code = literal(key === 'email' ? 'EXTERNAL_ID_IN_USE' : 'EMAIL_IN_USE');
   const value = key === 'email' ? 's.external_id' : 'lower(s.email)';
   const shown = key === 'email' ? 's.external_id' : 's.email';
+  const stored = key === 'email' ? 'o.external_id' : 'o.email_lower';
   const flag = key === 'email' ? 'external_id_changed' : 'email_changed';
-  const owner = key === 'email'
-    ? 'o.workspace_id = $1 AND o.external_id = s.external_id'
-    : 'o.workspace_id = $1 AND o.email_lower = lower(s.email)';
   return [
     ...sharedInFile(value, flag, (from) => insertErrors(`
       SELECT s.line, ${column} AS column_name, ${code} AS code, s.start_byte, s.end_byte, s.key,
              format('Line %s: the ${name} "%s" is already on line %s of this file, for another person. Each person needs their own ${name}; correct one of the lines.', s.line, ${shown}, d.first_line) AS message
         FROM ${from}`)),
+    // OFFSET 0 keeps the subquery whole, so the join compares its output, a plain column (a
+    // materialised CTE would too, but writes every changed line first: 0.7 s more at 1M).
     insertErrors(`
-      SELECT s.line, ${column} AS column_name, ${code} AS code, s.start_byte, s.end_byte, s.key,
-             format('Line %s: the ${name} "%s" belongs to another person in the directory (${key} "%s"). Correct the line, or change that person first.', s.line, ${shown}, ${userKey(key, 'o')}) AS message
-        FROM staged_rows s ${changing(flag)} JOIN users o ON ${owner} AND ${userKey(key, 'o')} IS DISTINCT FROM s.key
-       WHERE ${STAGED} AND ${notBlocked('s')}`),
+      SELECT c.line, ${column} AS column_name, ${code} AS code, c.start_byte, c.end_byte, c.key,
+             format('Line %s: the ${name} "%s" belongs to another person in the directory (${key} "%s"). Correct the line, or change that person first.', c.line, c.shown, ${userKey(key, 'o')}) AS message
+        FROM (SELECT s.line, s.start_byte, s.end_byte, s.key, ${shown} AS shown, ${value} AS value
+                FROM staged_rows s ${changing(flag)} WHERE ${STAGED} AND ${notBlocked('s')} OFFSET 0) c
+        JOIN users o ON o.workspace_id = $1 AND ${stored} = c.value AND ${userKey(key, 'o')} IS DISTINCT FROM c.key`),
   ];
 }
 
