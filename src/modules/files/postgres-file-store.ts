@@ -6,8 +6,6 @@ import { FileTooLargeError, type FileStore, type StoredFile } from './file-store
 
 /** 1 MiB rows: large enough for few statements, small enough to seek without reading much. */
 const CHUNK_SIZE = 1024 * 1024;
-/** Chunks fetched per query while reading: one, so a read holds one chunk (and its hex text) in memory. */
-const CHUNKS_PER_READ = 1;
 
 /** Files kept in PostgreSQL, so every worker on every machine reads the same bytes. */
 @Injectable()
@@ -79,26 +77,25 @@ export class PostgresFileStore implements FileStore {
     await tx.query('DELETE FROM files WHERE workspace_id = $1 AND id = $2', [workspaceId, fileId]);
   }
 
+  /** The bytes from `fromByte` on, one chunk per query: a read holds one chunk (and its hex text) in memory. */
   async *open(workspaceId: string, fileId: string, fromByte = 0, tx?: Tx): AsyncIterable<Buffer> {
     const db = tx ?? this.db;
-    const [file] = await db.query<{ chunk_size: number }>(
-      'SELECT chunk_size FROM files WHERE workspace_id = $1 AND id = $2',
+    const [file] = await db.query<{ chunk_size: number; size: string }>(
+      'SELECT chunk_size, size FROM files WHERE workspace_id = $1 AND id = $2',
       [workspaceId, fileId],
     );
     if (!file) throw new NotFoundError(`file ${fileId} not found`);
-    let seq = Math.floor(fromByte / file.chunk_size);
-    let skip = fromByte - seq * file.chunk_size;
-    for (;;) {
-      const rows = await db.query<{ seq: number; data: Buffer }>(
-        `SELECT seq, data FROM file_chunks WHERE workspace_id = $1 AND file_id = $2 AND seq >= $3 ORDER BY seq LIMIT $4`,
-        [workspaceId, fileId, seq, CHUNKS_PER_READ],
+    // Every chunk but the last is chunk_size long.
+    const chunks = Math.ceil(Number(file.size) / file.chunk_size);
+    let skip = fromByte % file.chunk_size;
+    for (let seq = Math.floor(fromByte / file.chunk_size); seq < chunks; seq++) {
+      const [chunk] = await db.query<{ data: Buffer }>(
+        'SELECT data FROM file_chunks WHERE workspace_id = $1 AND file_id = $2 AND seq = $3',
+        [workspaceId, fileId, seq],
       );
-      for (const row of rows) {
-        yield skip ? row.data.subarray(skip) : row.data;
-        skip = 0;
-      }
-      if (rows.length < CHUNKS_PER_READ) return;
-      seq = rows[rows.length - 1].seq + 1;
+      if (!chunk) throw new Error(`file ${fileId}: chunk ${seq} is missing`);
+      yield skip ? chunk.data.subarray(skip) : chunk.data;
+      skip = 0;
     }
   }
 }
