@@ -119,5 +119,10 @@ describe('notifications', () => {
     expect(stored).toBe(0);
     const second = await download();
     expect(second.status).toBe(410);
+    // Who took them is in the audit log, with how many; no code is.
+    const audit = await api.get<{ items: { action: string; actor: string; targetId: string; details: unknown }[] }>('/v1/audit?action=import.recovery-codes-downloaded');
+    expect(audit.body.items).toEqual([expect.objectContaining({ actor: 'test-admin', targetId: done.id, details: { codes: 2 } })]);
+    const everything = JSON.stringify(await app.db.query(`SELECT * FROM audit_log WHERE target_id = $1`, [done.id]));
+    for (const [, , , , code] of codes) expect(everything).not.toContain(code);
   });
 });

@@ -11,6 +11,7 @@ import { AuditAndIsolation1764600000000 } from '../../../migrations/176460000000
 import { ApiKeyRates1764700000000 } from '../../../migrations/1764700000000-api-key-rates.js';
 import { BulkTables1764800000000 } from '../../../migrations/1764800000000-bulk-tables.js';
 import { DirectoryLookups1764900000000 } from '../../../migrations/1764900000000-directory-lookups.js';
+import { AuditRecoveryCodes1765000000000 } from '../../../migrations/1765000000000-audit-recovery-codes.js';
 
 /** Migrations in the order they run; each is reviewable SQL in migrations/. */
 export const MIGRATIONS = [
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   ApiKeyRates1764700000000,
   BulkTables1764800000000,
   DirectoryLookups1764900000000,
+  AuditRecoveryCodes1765000000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 20, idleTransactionSeconds = 60): DataSourceOptions {

@@ -51,8 +51,9 @@ export class RecoveryCodesController {
           WHERE r.workspace_id = $1 AND r.import_id = $2 ORDER BY u.external_id, u.id`,
         [ws, id],
       );
-      await tx.query('DELETE FROM recovery_codes WHERE workspace_id = $1 AND import_id = $2', [ws, id]);
+      // Marked before the codes go: the audit log's trigger counts them (never records one).
       await tx.query('UPDATE imports SET recovery_codes_taken_at = now() WHERE workspace_id = $1 AND id = $2', [ws, id]);
+      await tx.query('DELETE FROM recovery_codes WHERE workspace_id = $1 AND import_id = $2', [ws, id]);
       const lines = codes.map((row) => {
         const { code } = this.box.open<{ code: string }>(row.code, `recovery:${ws}:${id}:${row.userId}`);
         return csvLine([row.externalId ?? '', row.displayName ?? '', row.firstName ?? '', row.lastName ?? '', code]);
