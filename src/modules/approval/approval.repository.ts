@@ -5,9 +5,11 @@ import type { ImportRecord, ImportRef } from '../imports/import-record.js';
 import { literal } from '../planning/mapped-fields.js';
 import { trippedGates, type Approval } from './approval-gates.js';
 
+export const DECISION_KINDS = ['approved', 'rejected', 'auto-approved'] as const;
+
 /** What a person decided about an import, or that nobody had to. */
 export interface Decision {
-  kind: 'approved' | 'rejected' | 'auto-approved';
+  kind: (typeof DECISION_KINDS)[number];
   /** The API key's name; null when no person decided (auto-approved). */
   by: string | null;
   keyId: string | null;

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DATE_TIME, NULLABLE_TEXT } from '../http/api-docs.js';
 import { CUSTOM_FIELD_TYPES, type CustomFieldDefinition, type CustomFieldType } from './custom-field-types.js';
-import type { PersonRef, UserDetail, UserView } from './users.repository.js';
+import { USER_STATUSES, type PersonRef, type UserDetail, type UserStatus, type UserView } from './users.repository.js';
 
 /* What the directory API answers with, for the OpenAPI document; each class implements the type the code returns. */
 
@@ -19,7 +19,7 @@ export class UserBody implements UserView {
   @ApiProperty(NULLABLE_TEXT) location!: string | null;
   @ApiProperty(NULLABLE_TEXT) language!: string | null;
   @ApiProperty({ ...NULLABLE_TEXT, description: 'E.164, like +4915123456789.' }) phone!: string | null;
-  @ApiProperty({ enum: ['active', 'deactivated'] }) status!: 'active' | 'deactivated';
+  @ApiProperty({ enum: USER_STATUSES }) status!: UserStatus;
   @ApiProperty() tracked!: boolean;
   @ApiProperty(NULLABLE_TEXT) managerExternalId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'Custom field key → typed value.' }) custom!: Record<string, unknown>;

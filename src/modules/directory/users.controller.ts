@@ -7,13 +7,13 @@ import { NotFoundError } from '../http/domain-errors.js';
 import { validateInput } from '../http/validate-input.js';
 import { PageQuery } from '../imports/dto/import-requests.dto.js';
 import { UserBody, UserChangeBody, UserDetailBody } from './directory.schemas.js';
-import { UsersRepository, type UserDetail } from './users.repository.js';
+import { USER_STATUSES, UsersRepository, type UserDetail, type UserStatus } from './users.repository.js';
 
 class ListUsersQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['active', 'deactivated'] })
+  @ApiPropertyOptional({ enum: USER_STATUSES })
   @IsOptional()
-  @IsIn(['active', 'deactivated'], { message: 'status must be active or deactivated' })
-  status?: 'active' | 'deactivated';
+  @IsIn([...USER_STATUSES], { message: 'status must be active or deactivated' })
+  status?: UserStatus;
 
   @ApiPropertyOptional({ maxLength: 200, description: "Members of this group (its name)." })
   @IsOptional()

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '../database/database.js';
 
+export const USER_STATUSES = ['active', 'deactivated'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
 export interface UserView {
   id: string;
   externalId: string | null;
@@ -14,7 +17,7 @@ export interface UserView {
   location: string | null;
   language: string | null;
   phone: string | null;
-  status: 'active' | 'deactivated';
+  status: UserStatus;
   tracked: boolean;
   managerExternalId: string | null;
   custom: Record<string, unknown>;
@@ -47,7 +50,7 @@ const COLUMNS = `u.id, u.external_id AS "externalId", u.email, u.user_name AS "u
 const PERSON_REF = `external_id AS "externalId", email, display_name AS "displayName"`;
 
 export interface UserFilter {
-  status?: 'active' | 'deactivated';
+  status?: UserStatus;
   group?: string;
   q?: string;
 }

@@ -2,7 +2,8 @@ import type { CustomFieldDefinition } from '../directory/custom-field-types.js';
 import type { Encoding } from '../files/to-utf8.js';
 import { CUSTOM_PREFIX, fieldForHeader, isMappableField, normaliseHeader, SAME_SLOT } from '../directory/user-fields.js';
 
-export type KeyField = 'externalId' | 'email';
+export const KEY_FIELDS = ['externalId', 'email'] as const;
+export type KeyField = (typeof KEY_FIELDS)[number];
 export const MODES = ['delta', 'full'] as const;
 export const MISSING = ['deactivate', 'delete', 'ignore'] as const;
 export const SCOPES = ['all', 'imported'] as const;

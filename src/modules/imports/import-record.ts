@@ -10,7 +10,8 @@ export interface ImportRef {
   importId: string;
 }
 
-export type Phase = 'waiting' | 'staging' | 'planning' | 'applying' | 'linking' | 'grouping' | 'done';
+export const PHASES = ['waiting', 'staging', 'planning', 'applying', 'linking', 'grouping', 'done'] as const;
+export type Phase = (typeof PHASES)[number];
 
 export interface OpCounts {
   create: number;

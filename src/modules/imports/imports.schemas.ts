@@ -2,12 +2,12 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiHeader, ApiProperty, ApiPropertyOptional, ApiResponse, type ApiPropertyOptions } from '@nestjs/swagger';
 import { IMPORT_STATES, type ImportState } from '../../state/import.machine.js';
 import type { ApprovalReason } from '../approval/approval-gates.js';
-import type { Decision } from '../approval/approval.repository.js';
+import { DECISION_KINDS, type Decision } from '../approval/approval.repository.js';
 import { ENCODINGS, type Encoding } from '../files/to-utf8.js';
 import { DATE_TIME, NULLABLE_TEXT } from '../http/api-docs.js';
-import { COUNT_GATES, DELIMITERS, MISSING, MODES, SCOPES, type ApprovalConfig, type GateLimit, type ImportConfig, type KeyField } from './import-config.js';
+import { COUNT_GATES, DELIMITERS, KEY_FIELDS, MISSING, MODES, SCOPES, type ApprovalConfig, type GateLimit, type ImportConfig, type KeyField } from './import-config.js';
 import type { ImportEvent } from './import-events.repository.js';
-import type { OpCounts, Phase } from './import-record.js';
+import { PHASES, type OpCounts, type Phase } from './import-record.js';
 import type { ImportProgress, ImportView } from './import-view.js';
 import type { ErrorRow, GroupCounts } from './preview.repository.js';
 
@@ -41,7 +41,7 @@ export class ImportConfigBody implements ImportConfig {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, nullable: true, description: 'CSV column → field; null: headers mapped by their common names.' })
   mapping!: Record<string, string> | null;
 
-  @ApiProperty({ enum: ['externalId', 'email'] }) key!: KeyField;
+  @ApiProperty({ enum: KEY_FIELDS }) key!: KeyField;
   @ApiProperty({ enum: MODES }) mode!: ImportConfig['mode'];
   @ApiProperty({ enum: MISSING }) missing!: ImportConfig['missing'];
   @ApiProperty({ enum: SCOPES }) scope!: ImportConfig['scope'];
@@ -75,7 +75,7 @@ export class AppliedCountsBody implements Pick<OpCounts, 'create' | 'update' | '
 }
 
 export class ProgressBody implements ImportProgress {
-  @ApiProperty({ enum: ['waiting', 'staging', 'planning', 'applying', 'linking', 'grouping', 'done'] }) phase!: Phase;
+  @ApiProperty({ enum: PHASES }) phase!: Phase;
   @ApiProperty() linesProcessed!: number;
   @ApiProperty() bytesProcessed!: number;
   @ApiProperty() totalBytes!: number;
@@ -104,7 +104,7 @@ export class ApprovalBody {
 }
 
 export class DecisionBody implements Pick<Decision, 'kind' | 'by' | 'at' | 'comment'> {
-  @ApiProperty({ enum: ['approved', 'rejected', 'auto-approved'] }) kind!: Decision['kind'];
+  @ApiProperty({ enum: DECISION_KINDS }) kind!: Decision['kind'];
   @ApiProperty({ ...NULLABLE_TEXT, description: "The key's name; null when auto-approved." }) by!: string | null;
   @ApiProperty(DATE_TIME) at!: string;
   @ApiProperty(NULLABLE_TEXT) comment!: string | null;

@@ -3,9 +3,12 @@ import { Database } from '../database/database.js';
 import { CUSTOM_PREFIX, standardField } from '../directory/user-fields.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import type { ImportRecord, ImportRef } from './import-record.js';
-import type { PreviewOp } from './dto/import-requests.dto.js';
+import type { PERSON_OPS } from './dto/import-requests.dto.js';
 
-export type PersonOp = Exclude<PreviewOp, 'error' | 'groups'>;
+export type PersonOp = (typeof PERSON_OPS)[number];
+
+/** What an import does to groups and memberships. */
+export const GROUP_OPS = ['group_create', 'group_remove', 'member_add', 'member_remove'] as const;
 
 export interface GroupCounts {
   groupsCreated: number;

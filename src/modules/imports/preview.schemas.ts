@@ -2,9 +2,9 @@ import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger
 import { IMPORT_STATES, type ImportState } from '../../state/import.machine.js';
 import { ENCODINGS, type SourceEncoding } from '../files/to-utf8.js';
 import type { FileSample } from '../staging/file-sample.js';
-import { PREVIEW_OPS } from './dto/import-requests.dto.js';
+import { PERSON_OPS, PREVIEW_OPS } from './dto/import-requests.dto.js';
 import { ColumnFieldBody, ErrorRowBody, GroupCountsBody, OpCountsBody } from './imports.schemas.js';
-import type { GroupCounts } from './preview.repository.js';
+import { GROUP_OPS, type GroupCounts, type PersonOp } from './preview.repository.js';
 
 /* What an import's preview and sample look like, for the OpenAPI document. */
 
@@ -14,7 +14,7 @@ const FROM_TO = { type: 'object', properties: { from: {}, to: {} } };
 export class PersonChangeBody {
   @ApiProperty({ type: Number, nullable: true, description: "The file's line; null for people absent from a full snapshot." }) line!: number | null;
   @ApiProperty({ description: 'The key (externalId or email).' }) key!: string;
-  @ApiProperty({ enum: ['create', 'update', 'deactivate', 'delete', 'unchanged'] }) op!: string;
+  @ApiProperty({ enum: PERSON_OPS }) op!: PersonOp;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'create: the fields the person gets.' }) fields?: Record<string, unknown>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: FROM_TO, description: 'update (and others that change fields): each field, from → to.' })
   changes?: Record<string, { from: unknown; to: unknown }>;
@@ -22,7 +22,7 @@ export class PersonChangeBody {
 
 /** A group created or removed, or a membership added or removed. */
 export class GroupChangeBody {
-  @ApiProperty({ enum: ['group_create', 'group_remove', 'member_add', 'member_remove'] }) op!: string;
+  @ApiProperty({ enum: GROUP_OPS }) op!: (typeof GROUP_OPS)[number];
   @ApiProperty() group!: string;
   @ApiProperty({ type: String, nullable: true, description: "The member's key (memberships)." }) key!: string | null;
   @ApiProperty({ type: Number, nullable: true }) line!: number | null;

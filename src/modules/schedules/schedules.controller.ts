@@ -6,7 +6,7 @@ import { ApiErrors, ApiItems } from '../http/api-docs.js';
 import { AlreadyExistsError, NotFoundError } from '../http/domain-errors.js';
 import { validateInput } from '../http/validate-input.js';
 import { ScheduleRegistry } from './schedule-registry.js';
-import { SchedulesRepository, type RunOutcome, type Schedule, type ScheduleInput, type ScheduleRun } from './schedules.repository.js';
+import { RUN_OUTCOMES, SchedulesRepository, type RunOutcome, type Schedule, type ScheduleInput, type ScheduleRun } from './schedules.repository.js';
 
 class ScheduleDto {
   @ApiProperty({ minLength: 1, maxLength: 200, description: 'Unique in the workspace.', example: 'Nightly HR sync' })
@@ -41,7 +41,7 @@ class ScheduleRunBody implements ScheduleRun {
   @ApiProperty() jobId!: string;
   @ApiProperty({ format: 'date-time' }) startedAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt!: string | null;
-  @ApiProperty({ enum: ['running', 'imported', 'unchanged', 'refused', 'failed', 'skipped'], description: 'unchanged: the file equals the last one imported; refused: too soon; skipped: disabled.' })
+  @ApiProperty({ enum: RUN_OUTCOMES, description: 'unchanged: the file equals the last one imported; refused: too soon; skipped: disabled.' })
   outcome!: RunOutcome;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) importId!: string | null;
   @ApiProperty({ type: String, nullable: true }) fileName!: string | null;

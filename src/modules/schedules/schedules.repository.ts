@@ -17,7 +17,8 @@ export interface Schedule {
 
 export type ScheduleInput = Pick<Schedule, 'name' | 'sourceId' | 'profileId' | 'cron' | 'timezone' | 'enabled'>;
 
-export type RunOutcome = 'running' | 'imported' | 'unchanged' | 'refused' | 'failed' | 'skipped';
+export const RUN_OUTCOMES = ['running', 'imported', 'unchanged', 'refused', 'failed', 'skipped'] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
 
 export interface RunRef {
   workspaceId: string;

@@ -19,12 +19,14 @@ export interface Attempt {
   ms: number;
 }
 
+export const DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+
 export interface Delivery {
   id: string;
   webhookId: string;
   event: string;
   importId: string | null;
-  status: 'pending' | 'delivered' | 'failed';
+  status: (typeof DELIVERY_STATUSES)[number];
   attempts: Attempt[];
   createdAt: string;
   deliveredAt: string | null;

@@ -1,6 +1,6 @@
 import { ApiProperty, type ApiPropertyOptions } from '@nestjs/swagger';
 import { WEBHOOK_EVENTS } from './webhook-events.js';
-import type { Attempt, Delivery, Webhook } from './webhooks.repository.js';
+import { DELIVERY_STATUSES, type Attempt, type Delivery, type Webhook } from './webhooks.repository.js';
 
 /* What the webhooks API answers with, for the OpenAPI document. */
 
@@ -29,7 +29,7 @@ export class DeliveryBody implements Delivery {
   @ApiProperty({ format: 'uuid' }) webhookId!: string;
   @ApiProperty({ enum: WEBHOOK_EVENTS }) event!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) importId!: string | null;
-  @ApiProperty({ enum: ['pending', 'delivered', 'failed'] }) status!: Delivery['status'];
+  @ApiProperty({ enum: DELIVERY_STATUSES }) status!: Delivery['status'];
   @ApiProperty({ type: [AttemptBody] }) attempts!: Attempt[];
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deliveredAt!: string | null;

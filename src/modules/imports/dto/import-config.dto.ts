@@ -18,7 +18,7 @@ import { validateInput } from '../../http/validate-input.js';
 import type { CustomFieldDefinition } from '../../directory/custom-field-types.js';
 import { ENCODINGS, type Encoding } from '../../files/to-utf8.js';
 import { GATE_LIMIT } from '../imports.schemas.js';
-import { configProblems, DELIMITERS, MISSING, MODES, normaliseConfig, SCOPES, undefinedCustomFields, type GateLimit, type ImportConfig, type KeyField } from '../import-config.js';
+import { configProblems, DELIMITERS, KEY_FIELDS, MISSING, MODES, normaliseConfig, SCOPES, undefinedCustomFields, type GateLimit, type ImportConfig, type KeyField } from '../import-config.js';
 
 export class ParsingDto {
   @ApiPropertyOptional({ enum: DELIMITERS, description: 'Detected from the file when absent.' })
@@ -110,9 +110,9 @@ export class ImportConfigDto {
   @IsObject()
   mapping?: Record<string, string>;
 
-  @ApiPropertyOptional({ enum: ['externalId', 'email'], default: 'externalId' })
+  @ApiPropertyOptional({ enum: KEY_FIELDS, default: 'externalId' })
   @IsOptional()
-  @IsIn(['externalId', 'email'], { message: 'key must be "externalId" or "email"' })
+  @IsIn([...KEY_FIELDS], { message: 'key must be "externalId" or "email"' })
   key?: KeyField;
 
   @ApiPropertyOptional({ enum: MODES, default: 'delta', description: 'delta: only the people in the file change; full: the file is the whole directory.' })

@@ -42,7 +42,9 @@ export class ListImportsQuery extends PageQuery {
   state?: ImportState;
 }
 
-export const PREVIEW_OPS = ['create', 'update', 'deactivate', 'delete', 'unchanged', 'error', 'groups'] as const;
+/** What an import does to a person. */
+export const PERSON_OPS = ['create', 'update', 'deactivate', 'delete', 'unchanged'] as const;
+export const PREVIEW_OPS = [...PERSON_OPS, 'error', 'groups'] as const;
 export type PreviewOp = (typeof PREVIEW_OPS)[number];
 
 export class PreviewQuery extends PageQuery {
