@@ -3,7 +3,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 /**
  * The audit log records who downloaded an import's recovery codes (they are handed out once, and
  * whoever holds them can sign in as those people), with how many — never a code. The download
- * marks the import before it deletes the codes, so the trigger can count them.
+ * marks the import before it deletes the codes, so the trigger can count them: those whose person
+ * still exists, the ones the download hands out (a later import may have deleted someone).
  */
 export class AuditRecoveryCodes1765000000000 implements MigrationInterface {
   name = 'AuditRecoveryCodes1765000000000';
@@ -16,7 +17,8 @@ export class AuditRecoveryCodes1765000000000 implements MigrationInterface {
         VALUES (NEW.workspace_id, nullif(current_setting('rostersync.actor_key', true), '')::uuid,
                 coalesce(nullif(current_setting('rostersync.actor', true), ''), 'rostersync'),
                 'import.recovery-codes-downloaded', 'import', NEW.id::text,
-                jsonb_build_object('codes', (SELECT count(*) FROM recovery_codes r WHERE r.workspace_id = NEW.workspace_id AND r.import_id = NEW.id)));
+                jsonb_build_object('codes', (SELECT count(*) FROM recovery_codes r JOIN users u ON u.workspace_id = r.workspace_id AND u.id = r.user_id
+                                               WHERE r.workspace_id = NEW.workspace_id AND r.import_id = NEW.id)));
         RETURN NULL;
       END $$`);
     await db.query(`

@@ -125,4 +125,15 @@ describe('notifications', () => {
     const everything = JSON.stringify(await app.db.query(`SELECT * FROM audit_log WHERE target_id = $1`, [done.id]));
     for (const [, , , , code] of codes) expect(everything).not.toContain(code);
   });
+
+  it('counts in the audit log only the codes the download hands out: not one of a person deleted since', async () => {
+    const api = new Api(app.baseUrl, await app.createKey('notify-codes-deleted'));
+    const done = await imported(api, 'externalId,displayName\nD1,Dana\nD2,Dario\n', { recoveryCodes: true });
+    await until(async () => (await app.db.query<{ ready: Date | null }>('SELECT recovery_codes_ready_at AS ready FROM imports WHERE id = $1', [done.id]))[0].ready, (ready) => ready !== null);
+    expect((await imported(api, 'externalId,delete\nD2,y\n', {})).counts).toMatchObject({ delete: 1 });
+    const download = await api.text(`/v1/imports/${done.id}/recovery-codes.csv`);
+    expect(download.text.trim().split('\r\n').slice(1).map((line) => line.split(',')[0])).toEqual(['"D1"']);
+    const audit = await api.get<{ items: { details: unknown }[] }>('/v1/audit?action=import.recovery-codes-downloaded');
+    expect(audit.body.items).toEqual([expect.objectContaining({ details: { codes: 1 } })]);
+  });
 });
