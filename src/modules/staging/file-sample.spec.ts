@@ -31,6 +31,14 @@ describe('sampleFile', () => {
     expect(await sampleFile(cut, true)).toMatchObject({ encoding: 'utf-8', rows: [['1', 'Zoë']], problem: null });
   });
 
+  it('reads rows with mixed line breaks, and cuts a truncated sample at its last break of any kind', async () => {
+    const rows = [['1', 'Ada'], ['2', 'Grace'], ['3', 'Alan'], ['4', 'Edsger']];
+    const text = Buffer.from('id,name\r\n1,Ada\n2,Grace\r3,Alan\r\n4,Edsger\r');
+    expect(await sampleFile(text, false)).toMatchObject({ columns: ['id', 'name'], rows });
+    expect(await sampleFile(text.subarray(0, text.length - 1), true)).toMatchObject({ rows: rows.slice(0, 3) });
+    expect(await sampleFile(Buffer.from('id,name\r1,Ada\r2,Gra'), true)).toMatchObject({ rows: [['1', 'Ada']] });
+  });
+
   it('reads with a config: its encoding, delimiter, header and column names', async () => {
     const config = normaliseConfig({ mapping: { id: 'externalId', mail: 'email' }, parsing: { header: false, columns: ['id', 'mail'], delimiter: '|', encoding: 'iso-8859-1' } });
     const sample = await sampleFile(Buffer.from('7|x@example.com\n'), false, config);

@@ -47,7 +47,7 @@ export async function sampleStream(chunks: AsyncIterable<Buffer>, input?: Import
 
 async function sample(bytes: Buffer, truncated: boolean, config: ImportConfig, guessHeader: boolean, customFields: readonly CustomFieldDefinition[]): Promise<FileSample> {
   // A cut sample ends at its last line break, so no character or row is cut in two.
-  const end = truncated ? Math.max(bytes.lastIndexOf(0x0a), 0) : bytes.length;
+  const end = truncated ? Math.max(bytes.lastIndexOf(0x0a), bytes.lastIndexOf(0x0d), 0) : bytes.length;
   const whole = bytes.subarray(0, end || bytes.length);
   const encoding = await encodingOf(whole, config.parsing.encoding);
   let text = '';
