@@ -40,6 +40,11 @@ describe('ToUtf8', () => {
     expect(() => convert('utf-16le', Buffer.from([0x61, 0x00, 0x62]))).toThrow(/odd number of bytes/);
   });
 
+  it('counts lines as an editor does: CRLF, LF and a lone CR once each, a CRLF split between chunks too', () => {
+    const bad = Buffer.concat([Buffer.from('id\r\nok\rok\nok\r\n', 'utf16le'), Buffer.from([0x00, 0xd8, 0x41, 0x00])]);
+    for (const size of [1, 2, 3, 4, 6, 64]) expect(() => convert('utf-16le', bad, size)).toThrow(/^Line 5 is not valid UTF-16LE/);
+  });
+
   it('detects an encoding by BOM, else UTF-8 when every byte is, else windows-1252', async () => {
     expect(await detectEncoding(chunks(bench('utf16.csv')))).toBe('utf-16le');
     expect(await detectEncoding(chunks(bench('utf16-big.csv')))).toBe('utf-16be');

@@ -44,6 +44,8 @@ export class ToUtf8 {
   private readonly decoder: TextDecoder | null;
   private carry: Buffer = Buffer.alloc(0);
   private line = 1;
+  /** The last character emitted: a CR there makes an LF starting the next text part of its CRLF. */
+  private last = '';
   private offset = 0;
 
   constructor(private readonly encoding: SourceEncoding) {
@@ -101,7 +103,8 @@ export class ToUtf8 {
   }
 
   private emit(text: string): Buffer {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.line++;
+    this.line += breaksIn(text, this.last);
+    if (text) this.last = text[text.length - 1];
     return Buffer.from(text, 'utf8');
   }
 
@@ -110,10 +113,18 @@ export class ToUtf8 {
     if (before) {
       const text = before.length % 2 ? before.subarray(0, before.length - 1) : before;
       const decoded = (this.encoding === 'utf-16be' ? Buffer.from(text).swap16() : text).toString('utf16le');
-      for (let i = decoded.indexOf('\n'); i !== -1; i = decoded.indexOf('\n', i + 1)) line++;
+      line += breaksIn(decoded, this.last);
     }
     throw new NotInEncodingError(this.encoding, line, offset, detail);
   }
+}
+
+/** Line breaks in decoded text as the staging reader counts them in bytes: LF, CRLF and a lone CR once each. */
+function breaksIn(text: string, before: string): number {
+  let count = 0;
+  for (let i = text.indexOf('\r'); i !== -1; i = text.indexOf('\r', i + 1)) count++;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) if ((i ? text[i - 1] : before) !== '\r') count++;
+  return count;
 }
 
 function unit(bytes: Buffer, at: number, encoding: SourceEncoding): number {
