@@ -25,7 +25,7 @@ class AuditEntryBody implements AuditEntry {
   @ApiProperty(DATE_TIME) at!: string;
   @ApiProperty({ description: "The API key's name, or rostersync" }) actor!: string;
   @ApiProperty({ ...NULLABLE_TEXT, format: 'uuid' }) actorKeyId!: string | null;
-  @ApiProperty({ description: '<target>.<created|updated|deleted|revoked|approved|rejected|cancelled|config-changed>' }) action!: string;
+  @ApiProperty({ description: '<target>.<created|updated|deleted|revoked|approved|rejected|cancelled|config-changed|recovery-codes-downloaded>' }) action!: string;
   @ApiProperty() targetType!: string;
   @ApiProperty(NULLABLE_TEXT) targetId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'What changed: {field: {from, to}} on an update; secrets only as <column>_changed: true' })

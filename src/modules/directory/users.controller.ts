@@ -12,7 +12,7 @@ import { USER_STATUSES, UsersRepository, type UserDetail, type UserStatus } from
 class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ enum: USER_STATUSES })
   @IsOptional()
-  @IsIn([...USER_STATUSES], { message: 'status must be active or deactivated' })
+  @IsIn([...USER_STATUSES], { message: `status must be ${USER_STATUSES.join(' or ')}` })
   status?: UserStatus;
 
   @ApiPropertyOptional({ maxLength: 200, description: "Members of this group (its name)." })

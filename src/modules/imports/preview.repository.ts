@@ -7,9 +7,6 @@ import type { PERSON_OPS } from './dto/import-requests.dto.js';
 
 export type PersonOp = (typeof PERSON_OPS)[number];
 
-/** What an import does to groups and memberships. */
-export const GROUP_OPS = ['group_create', 'group_remove', 'member_add', 'member_remove'] as const;
-
 export interface GroupCounts {
   groupsCreated: number;
   groupsRemoved: number;

@@ -4,7 +4,10 @@ import { ENCODINGS, type SourceEncoding } from '../files/to-utf8.js';
 import type { FileSample } from '../staging/file-sample.js';
 import { PERSON_OPS, PREVIEW_OPS } from './dto/import-requests.dto.js';
 import { ColumnFieldBody, ErrorRowBody, GroupCountsBody, OpCountsBody } from './imports.schemas.js';
-import { GROUP_OPS, type GroupCounts, type PersonOp } from './preview.repository.js';
+import type { GroupCounts, PersonOp } from './preview.repository.js';
+
+/** What an import does to groups and memberships (import_group_changes.op). */
+const GROUP_OPS = ['group_create', 'group_remove', 'member_add', 'member_remove'] as const;
 
 /* What an import's preview and sample look like, for the OpenAPI document. */
 

@@ -88,7 +88,7 @@ export class WebhooksRepository {
   }
 
   /** Records an attempt; `final` settles the delivery as delivered (a 2xx) or failed. */
-  async recordAttempt(workspaceId: string, deliveryId: string, attempt: Attempt, outcome: 'delivered' | 'failed' | 'pending'): Promise<void> {
+  async recordAttempt(workspaceId: string, deliveryId: string, attempt: Attempt, outcome: Delivery['status']): Promise<void> {
     await this.db.query(
       `UPDATE webhook_deliveries SET attempts = attempts || $3::jsonb, status = $4, delivered_at = CASE WHEN $4 = 'delivered' THEN now() END
         WHERE workspace_id = $1 AND id = $2`,

@@ -112,7 +112,7 @@ export class ImportConfigDto {
 
   @ApiPropertyOptional({ enum: KEY_FIELDS, default: 'externalId' })
   @IsOptional()
-  @IsIn([...KEY_FIELDS], { message: 'key must be "externalId" or "email"' })
+  @IsIn([...KEY_FIELDS], { message: `key must be ${KEY_FIELDS.map((key) => `"${key}"`).join(' or ')}` })
   key?: KeyField;
 
   @ApiPropertyOptional({ enum: MODES, default: 'delta', description: 'delta: only the people in the file change; full: the file is the whole directory.' })
