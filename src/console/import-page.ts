@@ -41,7 +41,11 @@ export const importPage: Page = (context, main, [id]) => {
     selected = op;
     for (const tab of tabs.querySelectorAll('[role=tab]')) tab.setAttribute('aria-selected', String(tab.getAttribute('data-op') === op));
     replace(panel, h('p', { class: 'muted' }, 'Loading…'));
-    const page = await context.api.get<{ items: unknown[]; total: number; ready: boolean }>(`/v1/imports/${id}/preview?op=${op}&pageSize=100`);
+    const page = await context.api.get<{ items: unknown[]; total: number; ready: boolean }>(`/v1/imports/${id}/preview?op=${op}&pageSize=100`).catch((error: unknown) => {
+      if (error instanceof ApiError && error.status === 410) return error; // removed by retention
+      throw error;
+    });
+    if (page instanceof ApiError) return replace(panel, h('p', {}, page.message));
     if (!page.ready) return replace(panel, h('p', {}, 'The preview is not ready yet.'));
     replace(panel, op === 'error' ? errorsTable(page.items as ErrorItem[]) : op === 'groups' ? groupsList(page.items) : peopleTable(op, page.items as PreviewItem[]), page.total > page.items.length ? h('p', { class: 'muted' }, `The first ${page.items.length} of ${page.total}.`) : null);
   };

@@ -7,8 +7,9 @@ import { BossService } from './boss.service.js';
 import { ImportJobHandler } from './import-job.handler.js';
 import { ScheduleRunner } from '../modules/schedules/schedule-runner.js';
 import { ImportFollowup } from '../modules/notifications/import-followup.js';
+import { ImportRetention } from '../modules/retention/import-retention.js';
 import { WebhookSender } from '../modules/webhooks/webhook-sender.js';
-import { APPLY_QUEUE, DEAD_QUEUE, PREVIEW_QUEUE, NOTIFY_QUEUE, SCHEDULE_QUEUE, WEBHOOK_QUEUE, type ImportJobData, type NotifyJobData, type ScheduleJobData, type WebhookJobData } from './queues.js';
+import { APPLY_QUEUE, DEAD_QUEUE, PREVIEW_QUEUE, NOTIFY_QUEUE, RETENTION_CRON, RETENTION_QUEUE, SCHEDULE_QUEUE, WEBHOOK_QUEUE, type ImportJobData, type NotifyJobData, type ScheduleJobData, type WebhookJobData } from './queues.js';
 
 /** Subscribes this process to the import queues when it runs as a worker (ROLE=worker or all). */
 @Injectable()
@@ -22,6 +23,7 @@ export class JobWorkers implements OnApplicationBootstrap {
     private readonly schedules: ScheduleRunner,
     private readonly webhooks: WebhookSender,
     private readonly followup: ImportFollowup,
+    private readonly retention: ImportRetention,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -36,6 +38,12 @@ export class JobWorkers implements OnApplicationBootstrap {
     await this.boss.boss.work<ScheduleJobData>(SCHEDULE_QUEUE, { ...polling, localConcurrency: 4 }, one((job) => this.schedules.run(job)));
     await this.boss.boss.work<WebhookJobData>(WEBHOOK_QUEUE, { ...polling, localConcurrency: 4 }, one((job) => this.webhooks.deliver(job)));
     await this.boss.boss.work<NotifyJobData>(NOTIFY_QUEUE, { ...polling, localConcurrency: 2 }, one((job) => this.followup.run(job)));
+    // The purge scans every workspace and scopes each import itself.
+    await this.boss.boss.work(RETENTION_QUEUE, { ...polling, localConcurrency: 1 }, async () => {
+      await this.retention.purgeDue();
+    });
+    if (this.env.retentionDays > 0) await this.boss.boss.schedule(RETENTION_QUEUE, RETENTION_CRON, {}, { key: 'retention' });
+    else await this.boss.boss.unschedule(RETENTION_QUEUE, 'retention');
     this.logger.log({ preview: this.env.previewConcurrency, apply: this.env.applyConcurrency }, 'worker is taking import jobs');
   }
 }

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { PipelineModule } from '../modules/pipeline/pipeline.module.js';
 import { SchedulesModule } from '../modules/schedules/schedules.module.js';
 import { NotificationsModule } from '../modules/notifications/notifications.module.js';
+import { RetentionModule } from '../modules/retention/retention.module.js';
 import { WebhooksModule } from '../modules/webhooks/webhooks.module.js';
 import { BossService } from './boss.service.js';
 import { ImportJobHandler } from './import-job.handler.js';
@@ -17,7 +18,7 @@ export class QueueModule {}
 
 /** The workers: only in processes that take jobs. */
 @Module({
-  imports: [PipelineModule, SchedulesModule, WebhooksModule, NotificationsModule],
+  imports: [PipelineModule, SchedulesModule, WebhooksModule, NotificationsModule, RetentionModule],
   providers: [ImportJobHandler, JobWorkers],
 })
 export class WorkersModule {}

@@ -48,5 +48,9 @@ export const RETRY_DELAY_SECONDS = 5;
 /** One attempt may run this long; a dead worker is noticed sooner through missed heartbeats. */
 export const EXPIRE_SECONDS = 6 * 60 * 60;
 
+/** Removes finished imports' files and staged lines after ROSTERSYNC_RETENTION_DAYS: one run an hour, by pg-boss's scheduler. */
+export const RETENTION_QUEUE = 'retention';
+export const RETENTION_CRON = '17 * * * *';
+
 /** Every queue: each process that works jobs (ROLE=worker or all) works all of them. */
-export const QUEUES: readonly string[] = [PREVIEW_QUEUE, APPLY_QUEUE, DEAD_QUEUE, SCHEDULE_QUEUE, WEBHOOK_QUEUE, NOTIFY_QUEUE];
+export const QUEUES: readonly string[] = [PREVIEW_QUEUE, APPLY_QUEUE, DEAD_QUEUE, SCHEDULE_QUEUE, WEBHOOK_QUEUE, NOTIFY_QUEUE, RETENTION_QUEUE];

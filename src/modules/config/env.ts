@@ -55,6 +55,8 @@ export interface Env {
   metricsToken: string | undefined;
   /** ROLE=worker only: serve /health/* and /metrics on this port (workers serve no HTTP otherwise). */
   metricsPort: number | undefined;
+  /** A finished import's stored file and staged lines are removed this many days after it finished; 0 keeps them. */
+  retentionDays: number;
 }
 
 export class EnvError extends Error {}
@@ -104,6 +106,7 @@ export function loadEnv(source: Source = process.env): Env {
     cronIntervalSeconds: integer(source, 'ROSTERSYNC_CRON_INTERVAL_SECONDS', 30, 1, 60),
     metricsToken: metricsToken(source),
     metricsPort: nonEmpty(source.METRICS_PORT) === undefined ? undefined : integer(source, 'METRICS_PORT', 0, 0, 65535),
+    retentionDays: integer(source, 'ROSTERSYNC_RETENTION_DAYS', 30, 0, 36_500),
   };
 }
 

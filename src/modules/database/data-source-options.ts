@@ -12,6 +12,7 @@ import { ApiKeyRates1764700000000 } from '../../../migrations/1764700000000-api-
 import { BulkTables1764800000000 } from '../../../migrations/1764800000000-bulk-tables.js';
 import { DirectoryLookups1764900000000 } from '../../../migrations/1764900000000-directory-lookups.js';
 import { AuditRecoveryCodes1765000000000 } from '../../../migrations/1765000000000-audit-recovery-codes.js';
+import { Retention1765100000000 } from '../../../migrations/1765100000000-retention.js';
 
 /** Migrations in the order they run; each is reviewable SQL in migrations/. */
 export const MIGRATIONS = [
@@ -28,6 +29,7 @@ export const MIGRATIONS = [
   BulkTables1764800000000,
   DirectoryLookups1764900000000,
   AuditRecoveryCodes1765000000000,
+  Retention1765100000000,
 ];
 
 export function dataSourceOptions(url: string, poolSize = 20, idleTransactionSeconds = 60): DataSourceOptions {

@@ -30,6 +30,8 @@ export interface ImportRecord extends ImportRef {
   state: ImportState;
   persisted: PersistedImport;
   file: { id: string; name: string; size: number; sha256: string };
+  /** When retention removed the file's bytes and the staged lines (null: they are there). */
+  purgedAt: string | null;
   config: ImportConfig;
   /** The saved profile the config was copied from, if any. */
   profileId: string | null;

@@ -33,6 +33,7 @@ export interface ImportView {
   updatedAt: string;
   stateTimes: Partial<Record<ImportState, string>>;
   failureReason: string | null;
+  purgedAt: string | null;
   approval: { required: boolean; reasons: ApprovalReason[] } | null;
   decision: Pick<Decision, 'kind' | 'by' | 'at' | 'comment'> | null;
 }
@@ -58,6 +59,7 @@ export function importView(record: ImportRecord): ImportView {
     updatedAt: record.updatedAt,
     stateTimes: record.stateTimes,
     failureReason: record.state === 'FAILED' ? record.failureReason : null,
+    purgedAt: record.purgedAt,
     approval: record.approval && {
       // The gates' verdict on the current plan; the status says whether it still waits.
       required: gatesTripped(record),

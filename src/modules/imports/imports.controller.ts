@@ -16,6 +16,7 @@ import { importView, type ImportView } from './import-view.js';
 import { ApiCreatesImport, ErrorRowBody, ImportBody, ImportEventBody } from './imports.schemas.js';
 import { ImportsService } from './imports.service.js';
 import { PreviewRepository, type PersonOp } from './preview.repository.js';
+import { PURGED, purgedError } from './purged-error.js';
 import { FileSampleBody, GroupChangeBody, PersonChangeBody, PreviewBody } from './preview.schemas.js';
 
 /** A malformed id cannot name an import: 404, like an id of another workspace. */
@@ -152,7 +153,7 @@ export class ImportsController {
   @Get(':id/sample')
   @ApiOperation({ summary: "The stored file's dialect, columns, first rows and mapping, read with the import's config" })
   @ApiOkResponse({ type: FileSampleBody , description: 'The sample.' })
-  @ApiErrors({ 404: NOT_FOUND })
+  @ApiErrors({ 404: NOT_FOUND, 410: PURGED })
   async sample(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string): Promise<FileSample> {
     return this.imports.sample(ref(principal, id));
   }
@@ -162,7 +163,7 @@ export class ImportsController {
   @ApiQuery({ type: PreviewQuery })
   @ApiExtraModels(PersonChangeBody, GroupChangeBody, ErrorRowBody)
   @ApiOkResponse({ type: PreviewBody , description: 'A page of the preview.' })
-  @ApiErrors({ 400: 'a query parameter is not valid.', 404: NOT_FOUND })
+  @ApiErrors({ 400: 'a query parameter is not valid.', 404: NOT_FOUND, 410: PURGED })
   async getPreview(@CurrentPrincipal() principal: Principal, @Param('id', importId) id: string, @Query() query: Record<string, unknown>): Promise<Record<string, unknown>> {
     const { op, page = 1, pageSize = 50 } = validateInput(PreviewQuery, query, 'query');
     const record = await this.imports.get(ref(principal, id));
@@ -175,6 +176,7 @@ export class ImportsController {
       items = await this.preview.groups(record, page, pageSize);
       total = Object.values(groups!).reduce((sum, n) => sum + n, 0);
     } else if (ready) {
+      if (record.purgedAt) throw purgedError(record.purgedAt, 'the people it changed, line by line, were');
       items = await this.preview.people(record, op as PersonOp | undefined, page, pageSize);
       const { create, update, deactivate, delete: deleted, unchanged } = record.counts;
       total = op ? record.counts[op as PersonOp] : create + update + deactivate + deleted + unchanged;

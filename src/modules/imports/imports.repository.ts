@@ -174,6 +174,7 @@ function toRecord(row: Record<string, unknown>): ImportRecord {
     state: row.state as ImportState,
     persisted: { machineVersion: row.machine_version as number, snapshot: row.snapshot },
     file: { id: row.file_id as string, name: row.file_name as string, size: Number(row.file_size), sha256: row.file_sha256 as string },
+    purgedAt: iso(row.purged_at),
     // Imports stored before an option existed get its default.
     config: normaliseConfig(row.config as ConfigInput),
     profileId: (row.profile_id as string) ?? null,

@@ -135,6 +135,7 @@ export class ImportBody implements ImportView {
   @ApiProperty(DATE_TIME) updatedAt!: string;
   @ApiProperty(STATE_TIMES) stateTimes!: Partial<Record<ImportState, string>>;
   @ApiProperty({ ...NULLABLE_TEXT, description: 'Why it failed (state FAILED).' }) failureReason!: string | null;
+  @ApiProperty({ ...DATE_TIME, nullable: true, description: "When the stored file and the staged lines were removed (ROSTERSYNC_RETENTION_DAYS after it finished): the preview's people and the sample are gone; counts, line errors, groups and people's history stay." }) purgedAt!: string | null;
   @ApiProperty({ type: ApprovalBody, nullable: true, description: "The gates' verdict, once planned." }) approval!: ApprovalBody | null;
   @ApiProperty({ type: DecisionBody, nullable: true }) decision!: DecisionBody | null;
 }

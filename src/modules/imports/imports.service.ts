@@ -23,6 +23,7 @@ import { ApprovalRepository } from '../approval/approval.repository.js';
 import { ImportDriver } from './import-driver.js';
 import { ImportEventsRepository } from './import-events.repository.js';
 import type { ImportRecord, ImportRef } from './import-record.js';
+import { purgedError } from './purged-error.js';
 import { ImportsRepository } from './imports.repository.js';
 
 /** The requests a client can make of an import, as the event each one sends. */
@@ -182,6 +183,7 @@ export class ImportsService {
 
   async sample(ref: ImportRef): Promise<FileSample> {
     const record = await this.get(ref);
+    if (record.purgedAt) throw purgedError(record.purgedAt, 'its stored file was');
     // The stored copy is UTF-8 whatever the upload's encoding was.
     const stored = { ...record.config, parsing: { ...record.config.parsing, encoding: 'utf-8' as const } };
     const sample = await sampleStream(this.files.open(ref.workspaceId, record.file.id, 0), stored, await this.customFields.list(ref.workspaceId));

@@ -3,6 +3,7 @@ import { Database } from '../database/database.js';
 import { CUSTOM_PREFIX, standardField } from '../directory/user-fields.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import type { ImportRecord, ImportRef } from './import-record.js';
+import { originalLine } from './original-line.js';
 import type { PERSON_OPS } from './dto/import-requests.dto.js';
 
 export type PersonOp = (typeof PERSON_OPS)[number];
@@ -116,7 +117,7 @@ export class PreviewRepository {
         column: row.column_name,
         code: row.code,
         message: row.message,
-        raw: row.raw ?? (await this.rawLine(record, row.start_byte, row.end_byte)),
+        raw: row.raw ?? (await originalLine(this.files, record.workspaceId, record.file.id, row.start_byte, row.end_byte)),
       })),
     );
   }
@@ -127,11 +128,5 @@ export class PreviewRepository {
       [ref.workspaceId, ref.importId],
     );
     return Number(row.n);
-  }
-
-  private async rawLine(record: ImportRecord, start: string | null, end: string | null): Promise<string> {
-    if (start === null || end === null) return '';
-    const bytes = await this.files.readRange(record.workspaceId, record.file.id, Number(start), Math.min(Number(end), Number(start) + 4096));
-    return bytes.toString('utf8').replace(/(\r\n|\r|\n)$/, '');
   }
 }

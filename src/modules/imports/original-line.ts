@@ -1,0 +1,11 @@
+import type { FileStore } from '../files/file-store.js';
+
+/** Most bytes of an original line shown with its error. */
+const SHOWN_BYTES = 4096;
+
+/** An error's original line, read from the stored file by its byte range, without its line break. */
+export async function originalLine(files: FileStore, workspaceId: string, fileId: string, start: string | null, end: string | null): Promise<string> {
+  if (start === null || end === null) return '';
+  const bytes = await files.readRange(workspaceId, fileId, Number(start), Math.min(Number(end), Number(start) + SHOWN_BYTES));
+  return bytes.toString('utf8').replace(/(\r\n|\r|\n)$/, '');
+}

@@ -1,0 +1,102 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Database } from '../src/modules/database/database.js';
+import type { FileStore } from '../src/modules/files/file-store.js';
+import { FILE_STORE } from '../src/modules/files/file-store.js';
+import { ImportRetention } from '../src/modules/retention/import-retention.js';
+import { loadEnv } from '../src/modules/config/env.js';
+import { Api, type ImportBody } from './support/api-client.js';
+import { startTestApp, type TestApp } from './support/test-app.js';
+
+/**
+ * Retention: a finished import's stored file and staged lines go ROSTERSYNC_RETENTION_DAYS after it
+ * finished; what it did (counts, line errors with their original lines, people's history) stays.
+ */
+describe('retention of finished imports', () => {
+  let app: TestApp;
+  let api: Api;
+
+  beforeAll(async () => {
+    app = await startTestApp({ env: { ROSTERSYNC_RETENTION_DAYS: '30' } });
+    api = new Api(app.baseUrl, await app.createKey('retained'));
+  });
+  afterAll(() => app.close());
+
+  async function finished(csv: string, state: 'COMPLETED' | 'CANCELLED' | 'PREVIEW_READY'): Promise<ImportBody> {
+    const created = (await api.upload(csv)).body;
+    await api.request(created.id, state === 'COMPLETED' ? 'IMPORT_PENDING' : state === 'CANCELLED' ? 'CANCELLED' : 'PREVIEW_PENDING');
+    return api.waitForState(created.id, state);
+  }
+
+  /** Moves the time an import reached its state, and its last update, `days` back. */
+  async function aged(id: string, days: number): Promise<void> {
+    await app.db.query(
+      `UPDATE imports SET state_times = jsonb_set(state_times, ARRAY[state], to_jsonb(now() - make_interval(days => $2))),
+                          updated_at = now() - make_interval(days => $2) WHERE id = $1`,
+      [id, days],
+    );
+  }
+
+  async function bulk(id: string): Promise<{ staged: number; chunks: number }> {
+    const [row] = await app.db.query<{ staged: number; chunks: number }>(
+      `SELECT (SELECT count(*)::int FROM staged_rows WHERE import_id = $1) AS staged,
+              (SELECT count(*)::int FROM file_chunks c JOIN imports i ON i.workspace_id = c.workspace_id AND i.file_id = c.file_id WHERE i.id = $1) AS chunks`,
+      [id],
+    );
+    return row;
+  }
+
+  it('removes the file and staged lines of imports finished longer ago, keeping what they did', async () => {
+    await finished('externalId,email\n9,taken@example.com\n', 'COMPLETED');
+    // Line 3: an email the staging refuses; line 4: one the plan finds in use (its original line is read from the file).
+    const old = await finished('externalId,email,title\n1,ada@example.com,Analyst\n2,grace@,Admiral\n3,TAKEN@example.com,Clerk\n', 'COMPLETED');
+    const cancelled = await finished('externalId,email\n5,e@example.com\n', 'CANCELLED');
+    const waiting = await finished('externalId,email\n6,f@example.com\n', 'PREVIEW_READY');
+    const recent = await finished('externalId,title\n1,Director\n', 'COMPLETED');
+    for (const id of [old.id, cancelled.id, waiting.id]) await aged(id, 31);
+    await aged(recent.id, 29);
+    const errors = (await api.get<{ items: { line: number; code: string; raw: string }[] }>(`/v1/imports/${old.id}/errors`)).body;
+    expect(errors.items.map((e) => [e.line, e.code, e.raw])).toEqual([
+      [3, 'INVALID_EMAIL', '2,grace@,Admiral'],
+      [4, 'EMAIL_IN_USE', '3,TAKEN@example.com,Clerk'],
+    ]);
+    const report = await api.text(`/v1/imports/${old.id}/errors.csv`);
+    expect(await bulk(old.id)).toEqual({ staged: 2, chunks: 1 });
+
+    const retention = app.app.get(ImportRetention);
+    expect(await retention.purgeDue()).toBe(2);
+    expect(await bulk(old.id)).toEqual({ staged: 0, chunks: 0 });
+    expect(await bulk(cancelled.id)).toEqual({ staged: 0, chunks: 0 });
+    // Not finished (it can still be imported), or finished too recently: all kept.
+    expect(await bulk(waiting.id)).toEqual({ staged: 1, chunks: 1 });
+    expect(await bulk(recent.id)).toEqual({ staged: 1, chunks: 1 });
+
+    const after = (await api.getImport(old.id)).body;
+    expect(after).toMatchObject({ state: 'COMPLETED', counts: old.counts, file: old.file, purgedAt: expect.any(String) });
+    expect((await api.getImport(recent.id)).body.purgedAt).toBeNull();
+    // The line errors keep their original lines, in the API and the report.
+    expect((await api.get(`/v1/imports/${old.id}/errors`)).body).toEqual(errors);
+    expect((await api.text(`/v1/imports/${old.id}/errors.csv`)).text).toBe(report.text);
+    expect((await api.get(`/v1/imports/${old.id}/preview?op=error`)).status).toBe(200);
+    // The people, line by line, and the file's sample are gone, and the answer says why.
+    const people = await api.get<{ code: string; message: string }>(`/v1/imports/${old.id}/preview?op=create`);
+    expect(people.status).toBe(410);
+    expect(people.body.message).toContain('ROSTERSYNC_RETENTION_DAYS');
+    expect((await api.get(`/v1/imports/${old.id}/sample`)).status).toBe(410);
+    // A person's history is the planned changes, which stay.
+    const history = await api.get<{ items: { importId: string; op: string }[] }>('/v1/users/1/history');
+    expect(history.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ importId: old.id, op: 'create' })]));
+    expect((await api.get(`/v1/imports/${recent.id}/preview?op=update`)).status).toBe(200);
+
+    expect(await retention.purgeDue()).toBe(0);
+  });
+
+  it('runs every hour through pg-boss, and keeps everything with ROSTERSYNC_RETENTION_DAYS=0', async () => {
+    const [schedule] = await app.db.query<{ cron: string }>(`SELECT cron FROM pgboss.schedule WHERE name = 'retention'`);
+    expect(schedule).toEqual({ cron: '17 * * * *' });
+    const old = await finished('externalId,email\n7,g@example.com\n', 'COMPLETED');
+    await aged(old.id, 400);
+    const keeping = new ImportRetention({ ...loadEnv({}), retentionDays: 0 }, app.app.get(Database), app.app.get<FileStore>(FILE_STORE));
+    expect(await keeping.purgeDue()).toBe(0);
+    expect(await bulk(old.id)).toEqual({ staged: 1, chunks: 1 });
+  });
+});
