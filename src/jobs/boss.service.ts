@@ -72,8 +72,8 @@ export class BossService implements OnModuleInit, OnApplicationShutdown {
     await this.ensureQueue(NOTIFY_QUEUE, { policy: 'standard', heartbeatSeconds: this.env.jobHeartbeatSeconds, expireInSeconds: EXPIRE_SECONDS, retryLimit: 10, retryDelay: 30, retryBackoff: true, notify: true });
     // 8 attempts, 5 s doubling (pg-boss backoff, jittered): about 20 minutes before a delivery fails.
     await this.ensureQueue(WEBHOOK_QUEUE, { policy: 'standard', retryLimit: WEBHOOK_RETRY_LIMIT, retryDelay: this.env.webhookRetrySeconds, retryBackoff: true, expireInSeconds: 120, notify: true });
-    // A purge cut short is taken up by the next hour's run; a retry only sooner.
-    await this.ensureQueue(RETENTION_QUEUE, { policy: 'standard', heartbeatSeconds: this.env.jobHeartbeatSeconds, expireInSeconds: EXPIRE_SECONDS, retryLimit: 3, retryDelay: 60 });
+    // One run at a time across workers (singleton); a purge cut short is taken up by the next run.
+    await this.ensureQueue(RETENTION_QUEUE, { policy: 'singleton', heartbeatSeconds: this.env.jobHeartbeatSeconds, expireInSeconds: EXPIRE_SECONDS, retryLimit: 3, retryDelay: 60 });
     // Jobs are enqueued in the application's transactions, which run as its role. One process at a
     // time (concurrent GRANTs on one object can collide).
     // Only when missing (a first start, a new queue): a GRANT waits for transactions on the tables.

@@ -70,7 +70,10 @@ export class PostgresFileStore implements FileStore {
         ORDER BY c.seq`,
       [workspaceId, fileId, start, end],
     );
-    return Buffer.concat(rows.map((row) => row.part));
+    const bytes = Buffer.concat(rows.map((row) => row.part));
+    // Short only when chunks are gone (retention removed them): never an empty or cut line instead.
+    if (bytes.length < end - start) throw new Error(`file ${fileId}: bytes ${start}–${end} are no longer stored`);
+    return bytes;
   }
 
   async remove(tx: Tx, workspaceId: string, fileId: string): Promise<void> {

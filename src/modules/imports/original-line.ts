@@ -7,5 +7,6 @@ const SHOWN_BYTES = 4096;
 export async function originalLine(files: FileStore, workspaceId: string, fileId: string, start: string | null, end: string | null): Promise<string> {
   if (start === null || end === null) return '';
   const bytes = await files.readRange(workspaceId, fileId, Number(start), Math.min(Number(end), Number(start) + SHOWN_BYTES));
-  return bytes.toString('utf8').replace(/(\r\n|\r|\n)$/, '');
+  // A NUL byte cannot be stored in PostgreSQL text (the line is reported for it): shown as U+FFFD.
+  return bytes.toString('utf8').replace(/(\r\n|\r|\n)$/, '').replaceAll('\u0000', '\ufffd');
 }

@@ -46,12 +46,21 @@ export class ImportRetention {
         [this.env.retentionDays, IMPORTS_PER_RUN],
       ),
     );
-    for (const one of due) await inWorkspace(one.workspaceId, () => this.purge(one));
-    if (due.length) this.logger.log({ imports: due.length, days: this.env.retentionDays }, 'purged finished imports');
-    return due.length;
+    let purged = 0;
+    for (const one of due) {
+      // One import that cannot be purged (logged) does not hold up the others.
+      try {
+        if (await inWorkspace(one.workspaceId, () => this.purge(one))) purged++;
+      } catch (error) {
+        this.logger.error({ workspaceId: one.workspaceId, importId: one.importId, err: error }, 'could not purge a finished import');
+      }
+    }
+    if (purged) this.logger.log({ imports: purged, days: this.env.retentionDays }, 'purged finished imports');
+    return purged;
   }
 
-  private async purge({ workspaceId, importId, fileId }: Due): Promise<void> {
+  /** Whether it purged the import (false: another run did, or it is not due any more). */
+  private async purge({ workspaceId, importId, fileId }: Due): Promise<boolean> {
     // Each step is its own short transaction and can be repeated: a purge cut short is taken up again.
     for (;;) {
       const errors = await this.db.query<{ id: string; start: string; end: string }>(
@@ -64,16 +73,22 @@ export class ImportRetention {
       for (const e of errors) lines.push(await originalLine(this.files, workspaceId, fileId, e.start, e.end));
       await this.db.query(
         `UPDATE import_errors e SET raw = v.raw FROM unnest($3::bigint[], $4::text[]) AS v(id, raw)
-          WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.id = v.id`,
+          WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.id = v.id AND e.raw IS NULL`,
         [workspaceId, importId, errors.map((e) => e.id), lines],
       );
     }
-    await this.db.transaction(async (tx) => {
+    return this.db.transaction(async (tx) => {
       const [still] = await tx.query<{ due: boolean }>(
         `SELECT state IN ('COMPLETED', 'CANCELLED') AND purged_at IS NULL AS due FROM imports WHERE workspace_id = $1 AND id = $2 FOR UPDATE`,
         [workspaceId, importId],
       );
-      if (!still?.due) return;
+      if (!still?.due) return false;
+      // Every line error has its original line: the file can go.
+      const [{ waiting }] = await tx.query<{ waiting: boolean }>(
+        'SELECT EXISTS (SELECT 1 FROM import_errors WHERE workspace_id = $1 AND import_id = $2 AND raw IS NULL AND start_byte IS NOT NULL) AS waiting',
+        [workspaceId, importId],
+      );
+      if (waiting) throw new Error('line errors without their original line are left; the next run copies them');
       await tx.query('DELETE FROM staged_rows WHERE workspace_id = $1 AND import_id = $2', [workspaceId, importId]);
       await tx.query(
         `DELETE FROM file_chunks c WHERE c.workspace_id = $1 AND c.file_id = $3
@@ -81,6 +96,7 @@ export class ImportRetention {
         [workspaceId, importId, fileId],
       );
       await tx.query('UPDATE imports SET purged_at = now() WHERE workspace_id = $1 AND id = $2', [workspaceId, importId]);
+      return true;
     });
   }
 }
