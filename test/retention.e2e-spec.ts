@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Database } from '../src/modules/database/database.js';
+import { inWorkspace } from '../src/modules/database/db-scope.js';
 import type { FileStore } from '../src/modules/files/file-store.js';
 import { FILE_STORE } from '../src/modules/files/file-store.js';
 import { BossService } from '../src/jobs/boss.service.js';
@@ -87,6 +88,11 @@ describe('retention of finished imports', () => {
     expect(people.status).toBe(410);
     expect(people.body.message).toContain('ROSTERSYNC_RETENTION_DAYS');
     expect((await api.get(`/v1/imports/${old.id}/sample`)).status).toBe(410);
+    // A read of the removed bytes fails rather than passing off an empty line as the original.
+    const [{ workspaceId, fileId }] = await app.db.query<{ workspaceId: string; fileId: string }>(
+      'SELECT workspace_id AS "workspaceId", file_id AS "fileId" FROM imports WHERE id = $1', [old.id]);
+    const read = inWorkspace(workspaceId, () => app.app.get<FileStore>(FILE_STORE).readRanges(workspaceId, fileId, [{ start: 0, end: 8 }]));
+    await expect(read).rejects.toThrow(/no longer stored/);
     // A person's history is the planned changes, which stay.
     const history = await api.get<{ items: { importId: string; op: string }[] }>('/v1/users/1/history');
     expect(history.body.items).toEqual(expect.arrayContaining([expect.objectContaining({ importId: old.id, op: 'create' })]));

@@ -18,8 +18,13 @@ export interface FileStore {
   /** With `tx`, reads within that transaction (a file stored by it and not yet committed). */
   open(workspaceId: string, fileId: string, fromByte?: number, tx?: Tx): AsyncIterable<Buffer>;
   remove(tx: Tx, workspaceId: string, fileId: string): Promise<void>;
-  /** The bytes from `start` up to `end` (exclusive). */
-  readRange(workspaceId: string, fileId: string, start: number, end: number): Promise<Buffer>;
+  /** The bytes of each range, `start` up to `end` (exclusive), in one read; throws for bytes no longer stored. */
+  readRanges(workspaceId: string, fileId: string, ranges: readonly ByteRange[]): Promise<Buffer[]>;
+}
+
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
 export const FILE_STORE = Symbol('FILE_STORE');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { Database, type Tx } from '../database/database.js';
 import { NotFoundError } from '../http/domain-errors.js';
-import { FileTooLargeError, type FileStore, type StoredFile } from './file-store.js';
+import { FileTooLargeError, type ByteRange, type FileStore, type StoredFile } from './file-store.js';
 
 /** 1 MiB rows: large enough for few statements, small enough to seek without reading much. */
 const CHUNK_SIZE = 1024 * 1024;
@@ -57,23 +57,28 @@ export class PostgresFileStore implements FileStore {
     return { id: row.id, name: row.name, size: Number(row.size), sha256: row.sha256 };
   }
 
-  async readRange(workspaceId: string, fileId: string, start: number, end: number): Promise<Buffer> {
-    if (end <= start) return Buffer.alloc(0);
-    // substring on the server sends only the slice, not the 1 MiB chunks around it.
-    const rows = await this.db.query<{ part: Buffer }>(
-      `SELECT substring(c.data FROM greatest($3 - c.seq::bigint * f.chunk_size, 0)::int + 1
-                               FOR least($4 - c.seq::bigint * f.chunk_size, f.chunk_size)::int
-                                   - greatest($3 - c.seq::bigint * f.chunk_size, 0)::int) AS part
-         FROM files f JOIN file_chunks c ON c.workspace_id = f.workspace_id AND c.file_id = f.id
-        WHERE f.workspace_id = $1 AND f.id = $2
-          AND c.seq BETWEEN $3 / f.chunk_size AND ($4 - 1) / f.chunk_size
-        ORDER BY c.seq`,
-      [workspaceId, fileId, start, end],
+  async readRanges(workspaceId: string, fileId: string, ranges: readonly ByteRange[]): Promise<Buffer[]> {
+    if (!ranges.some((range) => range.end > range.start)) return ranges.map(() => Buffer.alloc(0));
+    // substring on the server sends only the slices, not the 1 MiB chunks around them.
+    const rows = await this.db.query<{ i: number; part: Buffer }>(
+      `SELECT r.i::int AS i,
+              string_agg(substring(c.data FROM greatest(r.s - c.seq::bigint * f.chunk_size, 0)::int + 1
+                                          FOR least(r.e - c.seq::bigint * f.chunk_size, f.chunk_size)::int
+                                              - greatest(r.s - c.seq::bigint * f.chunk_size, 0)::int), ''::bytea ORDER BY c.seq) AS part
+         FROM unnest($3::bigint[], $4::bigint[]) WITH ORDINALITY AS r (s, e, i)
+         JOIN files f ON f.workspace_id = $1 AND f.id = $2
+         JOIN file_chunks c ON c.workspace_id = f.workspace_id AND c.file_id = f.id AND c.seq BETWEEN r.s / f.chunk_size AND (r.e - 1) / f.chunk_size
+        WHERE r.e > r.s
+        GROUP BY r.i`,
+      [workspaceId, fileId, ranges.map((range) => range.start), ranges.map((range) => range.end)],
     );
-    const bytes = Buffer.concat(rows.map((row) => row.part));
-    // Short only when chunks are gone (retention removed them): never an empty or cut line instead.
-    if (bytes.length < end - start) throw new Error(`file ${fileId}: bytes ${start}–${end} are no longer stored`);
-    return bytes;
+    const parts = new Map(rows.map((row) => [row.i, row.part]));
+    return ranges.map(({ start, end }, index) => {
+      const bytes = parts.get(index + 1) ?? Buffer.alloc(0);
+      // Short only when chunks are gone (retention removed them): never an empty or cut line instead.
+      if (bytes.length < end - start) throw new Error(`file ${fileId}: bytes ${start}–${end} are no longer stored`);
+      return bytes;
+    });
   }
 
   async remove(tx: Tx, workspaceId: string, fileId: string): Promise<void> {

@@ -3,10 +3,21 @@ import type { FileStore } from '../files/file-store.js';
 /** Most bytes of an original line shown with its error. */
 const SHOWN_BYTES = 4096;
 
-/** An error's original line, read from the stored file by its byte range, without its line break. */
-export async function originalLine(files: FileStore, workspaceId: string, fileId: string, start: string | null, end: string | null): Promise<string> {
-  if (start === null || end === null) return '';
-  const bytes = await files.readRange(workspaceId, fileId, Number(start), Math.min(Number(end), Number(start) + SHOWN_BYTES));
-  // A NUL byte cannot be stored in PostgreSQL text (the line is reported for it): shown as U+FFFD.
-  return bytes.toString('utf8').replace(/(\r\n|\r|\n)$/, '').replaceAll('\u0000', '\ufffd');
+/** Where an error's line is in the stored file (null: the error has no line, e.g. a file-level one). */
+export interface LineBytes {
+  start: string | null;
+  end: string | null;
+}
+
+/**
+ * Errors' original lines, read from the stored file by their byte ranges in one query, without
+ * their line break. A NUL byte (the line is reported for it) cannot be stored in PostgreSQL text:
+ * it shows as U+FFFD.
+ */
+export async function originalLines(files: FileStore, workspaceId: string, fileId: string, lines: readonly LineBytes[]): Promise<string[]> {
+  const ranges = lines.map(({ start, end }) =>
+    start === null || end === null ? { start: 0, end: 0 } : { start: Number(start), end: Math.min(Number(end), Number(start) + SHOWN_BYTES) },
+  );
+  const bytes = await files.readRanges(workspaceId, fileId, ranges);
+  return bytes.map((line) => line.toString('utf8').replace(/(\r\n|\r|\n)$/, '').replaceAll('\u0000', '\ufffd'));
 }

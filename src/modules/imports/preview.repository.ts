@@ -3,7 +3,7 @@ import { Database } from '../database/database.js';
 import { CUSTOM_PREFIX, standardField } from '../directory/user-fields.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
 import type { ImportRecord, ImportRef } from './import-record.js';
-import { originalLine } from './original-line.js';
+import { originalLines } from './original-line.js';
 import type { PERSON_OPS } from './dto/import-requests.dto.js';
 
 export type PersonOp = (typeof PERSON_OPS)[number];
@@ -111,15 +111,11 @@ export class PreviewRepository {
         WHERE workspace_id = $1 AND import_id = $2 ORDER BY line, id LIMIT $3 OFFSET $4`,
       [record.workspaceId, record.importId, pageSize, (page - 1) * pageSize],
     );
-    return Promise.all(
-      rows.map(async (row) => ({
-        line: row.line,
-        column: row.column_name,
-        code: row.code,
-        message: row.message,
-        raw: row.raw ?? (await originalLine(this.files, record.workspaceId, record.file.id, row.start_byte, row.end_byte)),
-      })),
-    );
+    // The lines not stored with their error are read from the file, the page's in one query.
+    const missing = rows.filter((row) => row.raw === null);
+    const read = await originalLines(this.files, record.workspaceId, record.file.id, missing.map((row) => ({ start: row.start_byte, end: row.end_byte })));
+    const lines = new Map(missing.map((row, i) => [row, read[i]]));
+    return rows.map((row) => ({ line: row.line, column: row.column_name, code: row.code, message: row.message, raw: row.raw ?? lines.get(row)! }));
   }
 
   async errorCount(ref: ImportRef): Promise<number> {

@@ -4,7 +4,7 @@ import type { Env } from '../config/env.js';
 import { Database } from '../database/database.js';
 import { asSystem, inWorkspace } from '../database/db-scope.js';
 import { FILE_STORE, type FileStore } from '../files/file-store.js';
-import { originalLine } from '../imports/original-line.js';
+import { originalLines } from '../imports/original-line.js';
 
 /** Imports purged per run; the next run (an hour later) takes the rest. */
 const IMPORTS_PER_RUN = 100;
@@ -69,8 +69,7 @@ export class ImportRetention {
         [workspaceId, importId, ERRORS_PER_STEP],
       );
       if (!errors.length) break;
-      const lines: string[] = [];
-      for (const e of errors) lines.push(await originalLine(this.files, workspaceId, fileId, e.start, e.end));
+      const lines = await originalLines(this.files, workspaceId, fileId, errors);
       await this.db.query(
         `UPDATE import_errors e SET raw = v.raw FROM unnest($3::bigint[], $4::text[]) AS v(id, raw)
           WHERE e.workspace_id = $1 AND e.import_id = $2 AND e.id = v.id AND e.raw IS NULL`,
