@@ -135,8 +135,11 @@ describe('directory semantics', () => {
       '3,Activated,y,',
       '4,active,,n',
       '5,,,',
+      '6,,y,',
     ].join('\n'));
-    expect(done.counts).toMatchObject({ deactivate: 2, delete: 1, update: 1, unchanged: 1 });
+    // Deleting someone the directory does not have changes nothing: they are not created.
+    expect(done.counts).toMatchObject({ create: 0, deactivate: 2, delete: 1, update: 1, unchanged: 2 });
+    expect((await api.get('/v1/users/6')).status).toBe(404);
     expect((await person(api, '1')).status).toBe('deactivated');
     expect((await person(api, '2')).status).toBe('deactivated');
     expect((await api.get('/v1/users/3')).status).toBe(404);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Database, type Session, type Tx } from '../database/database.js';
 import type { ImportConfig, MappedColumn } from '../imports/import-config.js';
 import { ZERO_COUNTS, type ImportRef, type OpCounts } from '../imports/import-record.js';
-import { candidates, fileChanges, missingPeople } from './plan-changes.js';
+import { candidates, fileChanges, fileCreates, missingPeople } from './plan-changes.js';
 import { displayNames, managers, otherIdentifier, repeatedKeys, unknownPeople } from './plan-checks.js';
 import { groupChanges } from './plan-groups.js';
 import { literal } from './mapped-fields.js';
@@ -119,7 +119,7 @@ export class PlannerRepository {
       for (const sqls of [otherIdentifier(checks), unknownPeople(checks), displayNames(checks), managers(checks)]) {
         if (sqls.length) await runAll(sqls);
       }
-      await runAll([fileChanges(changes)], [...params, applied]);
+      await runAll([fileCreates(changes), fileChanges(changes)], [...params, applied]);
       const missing = missingPeople(changes);
       if (missing) await runAll([missing], [...params, applied]);
       if (input.mapping.some((m) => m.field === 'group')) await runAll(groupChanges(input.config.key));
