@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
-import { Database } from '../src/modules/database/database.js';
+import { ApplierRepository } from '../src/modules/applying/applier.repository.js';
+import { Database, type Tx } from '../src/modules/database/database.js';
 import { inWorkspace, NoDbScopeError } from '../src/modules/database/db-scope.js';
 import { pgErrorCode } from '../src/modules/database/pg-error-code.js';
 import { UsersRepository } from '../src/modules/directory/users.repository.js';
-import { normaliseConfig } from '../src/modules/imports/import-config.js';
+import { normaliseConfig, type MappedColumn } from '../src/modules/imports/import-config.js';
 import { otherIdentifier } from '../src/modules/planning/plan-checks.js';
 import { Api } from './support/api-client.js';
 import { startTestApp, type TestApp } from './support/test-app.js';
@@ -118,18 +119,24 @@ describe('workspace isolation in the database', () => {
    * The plan PostgreSQL makes for a statement as the application, in the owner's workspace. Two
    * people are cheaper to read than to look up: the plan is asked for with 20,000 more, in a
    * transaction that is rolled back. `setup` runs first, as the application, given `params`.
+   * `unseen`: the statistics are taken of an empty workspace before the 20,000 are added, as in a
+   * first load (the plan analysed the workspace empty, and it fills batch by batch).
    */
-  async function planWithManyPeople(sql: string, params: unknown[], setup: string[] = []): Promise<PlanNode[]> {
+  async function planWithManyPeople(sql: string, params: unknown[], setup: string[] = [], unseen = false): Promise<PlanNode[]> {
     const db = app.app.get(Database);
     const plan = await inWorkspace(ownerId, () =>
       db.transaction(async (tx) => {
         await tx.asOwner(async () => {
+          if (unseen) {
+            await tx.query('DELETE FROM users WHERE workspace_id = $1', [ownerId]);
+            await tx.query('ANALYZE users');
+          }
           await tx.query(
             `INSERT INTO users (workspace_id, external_id, email, display_name)
              SELECT $1, 'x' || n, 'x' || n || '@example.com', 'X ' || n FROM generate_series(1, 20000) n`,
             [ownerId],
           );
-          await tx.query('ANALYZE users');
+          if (!unseen) await tx.query('ANALYZE users');
         });
         for (const statement of setup) await tx.query(statement, statement.includes('$') ? params : []);
         const explained = await tx.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (FORMAT JSON) ${sql}`, params);
@@ -176,6 +183,33 @@ describe('workspace isolation in the database', () => {
       'ANALYZE plan_candidates',
     ]);
     expect(emailIndexSearches(plan)).toEqual([expect.stringContaining('(email_lower = ')]);
+  });
+
+  it('the apply links a manager through the external id index, while the statistics still see the workspace empty', async () => {
+    // The statements of a batch of creates that name managers, and of the managers pass after it.
+    const statements: string[] = [];
+    const tx = {
+      query: async (sql: string) => {
+        statements.push(sql);
+        return sql.startsWith('SELECT seq, op') ? [{ seq: 1, op: 'create' }] : [];
+      },
+    } as unknown as Tx;
+    const mapping: MappedColumn[] = [{ index: 0, column: 'id', field: 'externalId' }, { index: 1, column: 'manager', field: 'managerExternalId' }];
+    const applier = app.app.get(ApplierRepository);
+    await applier.applyNext(tx, { workspaceId: ownerId, importId: ids.held }, 'people', mapping, 0, 10);
+    await applier.applyNext(tx, { workspaceId: ownerId, importId: ids.held }, 'managers', mapping, 0, 10);
+    const linking = statements.filter((sql) => sql.includes('manager_key'));
+    expect(linking).toEqual([expect.stringContaining('INSERT INTO users'), expect.stringContaining('UPDATE users u SET manager_id')]);
+    // The people pass runs on the statistics the plan took (of an empty workspace, in a first
+    // load); the managers pass on fresh ones.
+    for (const [sql, unseen] of linking.map((statement, i) => [statement, i === 0] as const)) {
+      const plan = await planWithManyPeople(sql, [ownerId, ids.held, 0, 10], [], unseen);
+      // Every search for a manager is by their external id, none by the workspace alone.
+      const managers = plan.filter((node) => /^m(_\d+)?$/.test(String(node['Alias'])) && node['Relation Name'] === 'users');
+      expect(managers.length).toBeGreaterThan(0);
+      expect({ sql, searches: managers.map((node) => `${String(node['Index Name'])} ${String(node['Index Cond'] ?? node['Recheck Cond'])}`) })
+        .toEqual({ sql, searches: managers.map(() => expect.stringMatching(/^users_by_external_id .*\(external_id = k\.manager_key\)/)) });
+    }
   });
 
   it("every endpoint given another workspace's ids answers 404 and changes nothing", async () => {

@@ -149,6 +149,9 @@ export class ImportPipeline {
       // Without a manager column no plan row links anyone: skip the scan that would find none.
       if (pass === 'managers' && !mapped.has('managerExternalId')) continue;
       let position = current[checkpoint] as number;
+      // The people pass may have written a million people into a workspace analysed empty: the
+      // links find each person by id only on statistics that know them.
+      if (pass === 'managers') await this.db.maintain('ANALYZE users');
       for (;;) {
         const batch = await this.db.transaction(async (tx) => {
           await tx.query(ASYNC_COMMIT);
