@@ -263,6 +263,13 @@ describe('directory semantics', () => {
     const moved = await importFile(api, 'externalId,managerExternalId\n10,\n20,10\n');
     expect(moved.counts).toMatchObject({ update: 2, error: 0 });
     expect((await person(api, '20')).managerExternalId).toBe('10');
+
+    // A manager already in the directory is linked as the person is created; deleted later in the
+    // same import, they take the link with them.
+    const gone = await importFile(api, 'externalId,managerExternalId,delete\n70,20,\n20,,y\n');
+    expect(gone.counts).toMatchObject({ create: 1, delete: 1, error: 0 });
+    expect((await person(api, '70')).managerExternalId).toBeNull();
+    expect((await api.get('/v1/users/20')).status).toBe(404);
   });
 
   it('types custom fields, and reports bad values by line and column', async () => {

@@ -62,6 +62,16 @@ export class ApplierRepository {
     return batch;
   }
 
+  /** Whether the plan, after a position, still links someone to a manager (the managers pass has work). */
+  async linksAfter(tx: Tx, ref: ImportRef, after: number): Promise<boolean> {
+    const [row] = await tx.query<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM import_changes
+                       WHERE workspace_id = $1 AND import_id = $2 AND seq > $3 AND changes ? 'managerExternalId' AND op <> 'delete') AS found`,
+      [ref.workspaceId, ref.importId, after],
+    );
+    return row.found;
+  }
+
   /** The apply is done: the final counts are what was written, plus what the plan left alone. */
   async finish(tx: Tx, ref: ImportRef): Promise<void> {
     await tx.query(

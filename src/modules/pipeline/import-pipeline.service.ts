@@ -146,12 +146,14 @@ export class ImportPipeline {
     const mapped = new Set(current.resolvedMapping!.map((m) => m.field));
     const passes: [ApplyPass, keyof ClaimedImport][] = [['people', 'appliedLine'], ['managers', 'linkedSeq'], ['groups', 'groupedSeq']];
     for (const [pass, checkpoint] of passes) {
-      // Without a manager column no plan row links anyone: skip the scan that would find none.
-      if (pass === 'managers' && !mapped.has('managerExternalId')) continue;
       let position = current[checkpoint] as number;
-      // The people pass may have written a million people into a workspace analysed empty: the
-      // links find each person by id only on statistics that know them.
-      if (pass === 'managers') await this.db.maintain('ANALYZE users');
+      if (pass === 'managers') {
+        // Without a manager column, or a link left to make, the pass would walk the plan for nothing.
+        if (!mapped.has('managerExternalId') || !(await this.db.transaction((tx) => this.applier.linksAfter(tx, ref, position)))) continue;
+        // More than a batch of new people, in a workspace the plan may have analysed empty: the
+        // links find each person by id only on statistics that know them.
+        if (current.counts.create >= this.env.batchSize) await this.db.maintain('ANALYZE users');
+      }
       for (;;) {
         const batch = await this.db.transaction(async (tx) => {
           await tx.query(ASYNC_COMMIT);
