@@ -264,12 +264,17 @@ describe('directory semantics', () => {
     expect(moved.counts).toMatchObject({ update: 2, error: 0 });
     expect((await person(api, '20')).managerExternalId).toBe('10');
 
-    // A manager already in the directory is linked as the person is created; deleted later in the
-    // same import, they take the link with them.
-    const gone = await importFile(api, 'externalId,managerExternalId,delete\n70,20,\n20,,y\n');
-    expect(gone.counts).toMatchObject({ create: 1, delete: 1, error: 0 });
+    // A manager already in the directory is linked as the person is created, and the managers pass
+    // does not write that person again; a manager deleted later in the same import takes the link
+    // with them.
+    const gone = await importFile(api, 'externalId,managerExternalId,delete\n70,20,\n80,10,\n20,,y\n');
+    expect(gone.counts).toMatchObject({ create: 2, delete: 1, error: 0 });
     expect((await person(api, '70')).managerExternalId).toBeNull();
     expect((await api.get('/v1/users/20')).status).toBe(404);
+    expect((await person(api, '80')).managerExternalId).toBe('10');
+    const [written] = await app.db.query<{ once: boolean }>(
+      `SELECT updated_at = created_at AS once FROM users WHERE external_id = '80' AND created_by_import = $1`, [gone.id]);
+    expect(written).toEqual({ once: true });
   });
 
   it('types custom fields, and reports bad values by line and column', async () => {

@@ -27,6 +27,9 @@ function plannedLinks(where: string): string {
                     WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.seq > $3 AND c.seq <= $4 AND ${where} OFFSET 0) k) c`;
 }
 
+/** The planned changes (alias c) whose person the managers pass links. */
+const LINKED = "c.changes ? 'managerExternalId' AND c.op <> 'delete'";
+
 /** The three passes of an apply, each with its checkpoint column in imports. */
 export type ApplyPass = 'people' | 'managers' | 'groups';
 
@@ -65,8 +68,7 @@ export class ApplierRepository {
   /** Whether the plan, after a position, still links someone to a manager (the managers pass has work). */
   async linksAfter(tx: Tx, ref: ImportRef, after: number): Promise<boolean> {
     const [row] = await tx.query<{ found: boolean }>(
-      `SELECT EXISTS (SELECT 1 FROM import_changes
-                       WHERE workspace_id = $1 AND import_id = $2 AND seq > $3 AND changes ? 'managerExternalId' AND op <> 'delete') AS found`,
+      `SELECT EXISTS (SELECT 1 FROM import_changes c WHERE c.workspace_id = $1 AND c.import_id = $2 AND c.seq > $3 AND ${LINKED}) AS found`,
       [ref.workspaceId, ref.importId, after],
     );
     return row.found;
@@ -156,12 +158,13 @@ export class ApplierRepository {
   /**
    * Every person exists now, so a manager later in the file is found. A person already linked to
    * that manager (when created) is not written again: each write is a new version of the person in
-   * every index. The pass starts on fresh statistics (ImportPipeline), so the people are found by id.
+   * every index. After a people pass that created many, the pass starts on fresh statistics
+   * (ImportPipeline), so the people are found by id.
    */
   private async linkManagers(tx: Tx, range: unknown[]): Promise<void> {
     await tx.query(
       `UPDATE users u SET manager_id = c.manager_id, updated_at = now(), updated_by_import = $2
-         FROM ${plannedLinks("c.changes ? 'managerExternalId' AND c.op <> 'delete'")}
+         FROM ${plannedLinks(LINKED)}
         WHERE u.workspace_id = $1 AND u.id = c.user_id AND u.manager_id IS DISTINCT FROM c.manager_id`,
       range,
     );
